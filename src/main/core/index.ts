@@ -1,0 +1,65 @@
+/**
+ * The core: plain Node services behind the typed contract. It never imports `electron`; the
+ * three hosts (Electron, CLI, browser mode) construct it and move messages in and out.
+ */
+import os from 'node:os';
+import { EventBus } from './events/bus';
+import { createDispatcher, type Dispatcher } from './rpc/dispatcher';
+import { createSettingsHandlers } from './settings/commands';
+import { SettingsStore } from './settings/store';
+
+export { EventBus } from './events/bus';
+export { createDispatcher, type Dispatcher, type CommandHandlers } from './rpc/dispatcher';
+export { SettingsStore } from './settings/store';
+export { resolveDataDir, electronUserDataDir, PRODUCT_NAME } from './settings/paths';
+
+export type HostKind = 'electron' | 'web' | 'cli';
+
+export interface CoreOptions {
+  /** The data directory (already resolved: `ONEHOP_HOME` or the host's default). */
+  dataDir: string;
+  host: HostKind;
+  version: string;
+  /** Where unexpected failures are logged; defaults to stderr. */
+  log?: (message: string) => void;
+}
+
+export interface Core {
+  readonly dataDir: string;
+  readonly settings: SettingsStore;
+  readonly events: EventBus;
+  readonly dispatcher: Dispatcher;
+  close(): Promise<void>;
+}
+
+/** Opens the core; throws a `storage` ContractError when the data directory is unusable. */
+export function createCore(options: CoreOptions): Core {
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const settings = SettingsStore.open(options.dataDir);
+  const events = new EventBus();
+  const dispatcher = createDispatcher(
+    {
+      'app.info': () => ({
+        name: 'OneHop',
+        version: options.version,
+        host: options.host,
+        platform: `${os.platform()}-${os.arch()}`,
+        dataDir: options.dataDir,
+      }),
+      ...createSettingsHandlers(settings, events),
+    },
+    {
+      onInternalError: (command, error) =>
+        log(`onehop: internal error in ${command}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    },
+  );
+  return {
+    dataDir: options.dataDir,
+    settings,
+    events,
+    dispatcher,
+    async close() {
+      // Services with resources (SSH connections, tunnels) are closed here as they arrive.
+    },
+  };
+}

@@ -1,0 +1,215 @@
+/** Command handlers for settings: sites, hosts, presets, UI preferences, notices. */
+import {
+  HostSchema,
+  NameSchema,
+  SiteSchema,
+  type Settings,
+  type Site,
+} from '../../../shared/model/settings';
+import { ContractError } from '../../../shared/contract';
+import type { CommandHandlers } from '../rpc/dispatcher';
+import type { EventBus } from '../events/bus';
+import { findPreset, presets, summarizePreset } from './presets';
+import type { SettingsStore } from './store';
+
+type SettingsCommand =
+  | 'settings.get'
+  | 'notices.dismiss'
+  | 'presets.list'
+  | 'sites.addPreset'
+  | 'sites.addTeleport'
+  | 'sites.addOidcCa'
+  | 'sites.remove'
+  | 'hosts.add'
+  | 'hosts.remove'
+  | 'hosts.setFavourite'
+  | 'ui.update';
+
+export function createSettingsHandlers(
+  store: SettingsStore,
+  bus: EventBus,
+): Pick<CommandHandlers, SettingsCommand> {
+  /** Every successful change is announced, so all windows (and later the tray) stay in step. */
+  const change = (mutate: (draft: Settings) => void): Settings => {
+    const settings = store.update(mutate);
+    bus.emit('settings.changed', { settings });
+    return settings;
+  };
+
+  return {
+    'settings.get': () => ({ settings: store.get(), notices: [...store.notices()] }),
+
+    'notices.dismiss': ({ id }) => ({ dismissed: store.dismissNotice(id) }),
+
+    'presets.list': () => ({ presets: presets.map(summarizePreset) }),
+
+    'sites.addPreset': ({ presetId }) => {
+      const preset = findPreset(presetId);
+      if (!preset) {
+        const known = presets.map((p) => p.id).join(', ');
+        throw new ContractError({
+          code: 'not-found',
+          message: `Unknown preset "${presetId}". Known presets: ${known}.`,
+        });
+      }
+      let hostsAdded = 0;
+      let tunnelsAdded = 0;
+      change((draft) => {
+        assertSiteNameFree(draft, preset.site.name);
+        draft.sites.push(preset.site);
+        for (const host of preset.hosts) {
+          if (draft.hosts.some((h) => h.name === host.name)) continue;
+          draft.hosts.push(host);
+          hostsAdded += 1;
+        }
+        for (const tunnel of preset.tunnels) {
+          if (draft.tunnels.some((t) => t.name === tunnel.name)) continue;
+          draft.tunnels.push(tunnel);
+          tunnelsAdded += 1;
+        }
+      });
+      return { site: preset.site, hostsAdded, tunnelsAdded };
+    },
+
+    'sites.addTeleport': ({ address, name, sshPort }) => {
+      const { host, port } = parseProxyAddress(address);
+      let site: Site | undefined;
+      change((draft) => {
+        const siteName = name ?? defaultSiteName(draft, host, port);
+        assertSiteNameFree(draft, siteName);
+        site = SiteSchema.parse({
+          kind: 'teleport',
+          name: siteName,
+          proxy: { host, webPort: port, sshPort: sshPort ?? 22 },
+        });
+        draft.sites.push(site);
+      });
+      return { site: site! };
+    },
+
+    'sites.addOidcCa': (request) => {
+      const site = SiteSchema.parse({ ...request, kind: 'oidc-ca' });
+      change((draft) => {
+        assertSiteNameFree(draft, site.name);
+        draft.sites.push(site);
+      });
+      return { site };
+    },
+
+    'sites.remove': ({ name }) => {
+      let hostsRemoved = 0;
+      let tunnelsRemoved = 0;
+      change((draft) => {
+        if (!draft.sites.some((s) => s.name === name)) throw siteNotFound(name);
+        draft.sites = draft.sites.filter((s) => s.name !== name);
+        hostsRemoved = draft.hosts.filter((h) => h.site === name).length;
+        tunnelsRemoved = draft.tunnels.filter((t) => t.site === name).length;
+        draft.hosts = draft.hosts.filter((h) => h.site !== name);
+        draft.tunnels = draft.tunnels.filter((t) => t.site !== name);
+      });
+      return { hostsRemoved, tunnelsRemoved };
+    },
+
+    'hosts.add': (request) => {
+      const host = HostSchema.parse(request);
+      change((draft) => {
+        if (draft.hosts.some((h) => h.name === host.name)) {
+          throw new ContractError({
+            code: 'conflict',
+            message: `A host named "${host.name}" already exists.`,
+            fields: { name: 'is already used by another host' },
+          });
+        }
+        if (host.site && !draft.sites.some((s) => s.name === host.site)) {
+          throw new ContractError({
+            code: 'not-found',
+            message: `Unknown site "${host.site}". Add the site first, or leave the site empty for a plain host.`,
+            fields: { site: 'no such site' },
+          });
+        }
+        if (host.route === 'jump' && !host.site) host.route = 'direct';
+        draft.hosts.push(host);
+      });
+      return { host };
+    },
+
+    'hosts.remove': ({ name }) => {
+      change((draft) => {
+        if (!draft.hosts.some((h) => h.name === name)) throw hostNotFound(name);
+        draft.hosts = draft.hosts.filter((h) => h.name !== name);
+      });
+      return { removed: true as const };
+    },
+
+    'hosts.setFavourite': ({ name, favourite }) => {
+      const settings = change((draft) => {
+        const host = draft.hosts.find((h) => h.name === name);
+        if (!host) throw hostNotFound(name);
+        host.favourite = favourite;
+      });
+      return { host: settings.hosts.find((h) => h.name === name)! };
+    },
+
+    'ui.update': (patch) => {
+      const settings = change((draft) => {
+        draft.ui = { ...draft.ui, ...stripUndefined(patch) };
+      });
+      return { ui: settings.ui };
+    },
+  };
+}
+
+/** `host`, `host:port`, `https://host[:port][/…]`, `[v6]:port` → web address of a Teleport proxy. */
+export function parseProxyAddress(address: string): { host: string; port: number } {
+  const trimmed = address.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw invalidAddress(address, 'it is not a host name with an optional port');
+  }
+  if (url.protocol !== 'https:') throw invalidAddress(address, 'Teleport proxies are reached over https');
+  if (url.username || url.password) throw invalidAddress(address, 'it must not contain a user name');
+  if (!url.hostname) throw invalidAddress(address, 'it has no host name');
+  const port = url.port ? Number(url.port) : 443;
+  return { host: url.hostname, port };
+}
+
+function invalidAddress(address: string, why: string): ContractError {
+  return new ContractError({
+    code: 'invalid-request',
+    message: `"${address}" is not a Teleport proxy address: ${why}. Example: teleport.example.org:443.`,
+    fields: { address: why },
+  });
+}
+
+/** cli.md: named after the host; if that name belongs to another address, append the port. */
+function defaultSiteName(settings: Settings, host: string, port: number): string {
+  const base = host.replace(/^\[|\]$/g, '').replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const candidate = NameSchema.safeParse(base).success ? base : 'site';
+  if (!settings.sites.some((s) => s.name === candidate)) return candidate;
+  return `${candidate}-${port}`;
+}
+
+function assertSiteNameFree(settings: Settings, name: string): void {
+  if (settings.sites.some((s) => s.name === name)) {
+    throw new ContractError({
+      code: 'conflict',
+      message: `A site named "${name}" already exists. Remove it first or choose another name.`,
+      fields: { name: 'is already used by another site' },
+    });
+  }
+}
+
+function siteNotFound(name: string): ContractError {
+  return new ContractError({ code: 'not-found', message: `Unknown site "${name}".` });
+}
+
+function hostNotFound(name: string): ContractError {
+  return new ContractError({ code: 'not-found', message: `Unknown host "${name}".` });
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,136 @@
+/**
+ * Commands: request → response calls from any UI (renderer, CLI) into the core.
+ * Every command has a runtime schema for its request and its response; the core validates the
+ * request before a handler runs and the response before it leaves.
+ */
+import { z } from 'zod';
+import {
+  HostSchema,
+  HostNameSchema,
+  NameSchema,
+  PortSchema,
+  SettingsSchema,
+  SiteSchema,
+  UiPreferencesSchema,
+  OidcCaSiteSchema,
+} from '../model/settings';
+
+export const NoticeSchema = z.object({
+  id: z.string(),
+  level: z.enum(['info', 'warning', 'error']),
+  title: z.string(),
+  message: z.string(),
+});
+export type Notice = z.infer<typeof NoticeSchema>;
+
+export const PresetSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  proxy: z.string(),
+  hosts: z.array(z.string()),
+  tunnels: z.array(z.string()),
+});
+export type PresetSummary = z.infer<typeof PresetSummarySchema>;
+
+const Empty = z.object({}).strict();
+
+export const commands = {
+  /** Which host and data directory the UI is talking to. */
+  'app.info': {
+    request: Empty,
+    response: z.object({
+      name: z.string(),
+      version: z.string(),
+      host: z.enum(['electron', 'web', 'cli']),
+      platform: z.string(),
+      dataDir: z.string(),
+    }),
+  },
+  /** The whole settings document and anything the user must be told about it. */
+  'settings.get': {
+    request: Empty,
+    response: z.object({ settings: SettingsSchema, notices: z.array(NoticeSchema) }),
+  },
+  /** Dismiss a notice returned by `settings.get`. */
+  'notices.dismiss': {
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ dismissed: z.boolean() }),
+  },
+  'presets.list': {
+    request: Empty,
+    response: z.object({ presets: z.array(PresetSummarySchema) }),
+  },
+  /** Add a site preset (site, hosts, example tunnels) in one action. */
+  'sites.addPreset': {
+    request: z.object({ presetId: z.string().min(1) }).strict(),
+    response: z.object({
+      site: SiteSchema,
+      hostsAdded: z.number().int(),
+      tunnelsAdded: z.number().int(),
+    }),
+  },
+  /** Add a Teleport proxy by its address (`host[:webPort]`). */
+  'sites.addTeleport': {
+    request: z
+      .object({
+        address: z.string().min(1).max(300),
+        name: NameSchema.optional(),
+        sshPort: PortSchema.optional(),
+      })
+      .strict(),
+    response: z.object({ site: SiteSchema }),
+  },
+  /** Add an OIDC + SSH CA site. */
+  'sites.addOidcCa': {
+    request: OidcCaSiteSchema.omit({ kind: true }).strict(),
+    response: z.object({ site: SiteSchema }),
+  },
+  'sites.remove': {
+    request: z.object({ name: NameSchema }).strict(),
+    response: z.object({ hostsRemoved: z.number().int(), tunnelsRemoved: z.number().int() }),
+  },
+  'hosts.add': {
+    request: z
+      .object({
+        name: NameSchema,
+        hostName: HostNameSchema,
+        port: PortSchema.optional(),
+        login: HostSchema.shape.login,
+        site: NameSchema.optional(),
+        route: z.enum(['jump', 'direct']).optional(),
+      })
+      .strict(),
+    response: z.object({ host: HostSchema }),
+  },
+  'hosts.remove': {
+    request: z.object({ name: NameSchema }).strict(),
+    response: z.object({ removed: z.literal(true) }),
+  },
+  'hosts.setFavourite': {
+    request: z.object({ name: NameSchema, favourite: z.boolean() }).strict(),
+    response: z.object({ host: HostSchema }),
+  },
+  /** Change UI preferences; omitted fields stay as they are. */
+  'ui.update': {
+    request: UiPreferencesSchema.partial().strict(),
+    response: z.object({ ui: UiPreferencesSchema }),
+  },
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+/** What a caller sends (defaults may be omitted). */
+export type CommandRequest<C extends CommandName> = z.input<Commands[C]['request']>;
+/** What a caller receives. */
+export type CommandResponse<C extends CommandName> = z.output<Commands[C]['response']>;
+/** What a core handler receives (validated, defaults applied). */
+export type HandlerRequest<C extends CommandName> = z.output<Commands[C]['request']>;
+/** What a core handler may return (validated before it leaves). */
+export type HandlerResponse<C extends CommandName> = z.input<Commands[C]['response']>;
+
+export const commandNames = Object.keys(commands) as CommandName[];
+
+export function isCommandName(value: unknown): value is CommandName {
+  return typeof value === 'string' && Object.hasOwn(commands, value);
+}

@@ -1,0 +1,5 @@
+export * from './commands';
+export * from './events';
+export * from './errors';
+export * from './wire';
+export * from './client';

@@ -35,6 +35,24 @@ export type PresetSummary = z.infer<typeof PresetSummarySchema>;
 
 const Empty = z.object({}).strict();
 
+type PatchShape<S extends z.ZodRawShape> = {
+  [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer Inner> ? Inner : S[K]>;
+};
+
+/**
+ * A patch of `schema`: every field optional and without its default. zod's `.partial()` keeps
+ * the defaults, so an omitted field would come back as its default and overwrite the stored value.
+ */
+function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [
+      key,
+      ((field instanceof z.ZodDefault ? field.unwrap() : field) as z.ZodType).optional(),
+    ]),
+  );
+  return z.object(shape as unknown as PatchShape<S>).strict();
+}
+
 export const commands = {
   /** Which host and data directory the UI is talking to. */
   'app.info': {
@@ -113,7 +131,7 @@ export const commands = {
   },
   /** Change UI preferences; omitted fields stay as they are. */
   'ui.update': {
-    request: UiPreferencesSchema.partial().strict(),
+    request: patchOf(UiPreferencesSchema),
     response: z.object({ ui: UiPreferencesSchema }),
   },
 } as const;

@@ -26,8 +26,4 @@ export interface RpcEvent {
   payload: unknown;
 }
 
-/** The name of the IPC channels the Electron host and the preload agree on. */
-export const IPC_INVOKE_CHANNEL = 'onehop:invoke';
-export const IPC_EVENT_CHANNEL = 'onehop:event';
-/** The WebSocket path of the browser-mode host. */
-export const WEB_RPC_PATH = '/rpc';
+export { IPC_INVOKE_CHANNEL, IPC_EVENT_CHANNEL, WEB_RPC_PATH } from './channels';

@@ -1,0 +1,70 @@
+/**
+ * Tabs of the main area. Hosts, Tunnels, Settings and "Add site" are singletons that open or
+ * focus; terminals will add more kinds later.
+ */
+export type TabKind = 'hosts' | 'tunnels' | 'settings' | 'add-site';
+
+export interface Tab {
+  id: string;
+  kind: TabKind;
+  title: string;
+}
+
+export interface TabsState {
+  tabs: Tab[];
+  activeId: string | null;
+}
+
+export type TabsAction =
+  | { type: 'open'; kind: TabKind }
+  | { type: 'close'; id: string }
+  | { type: 'activate'; id: string }
+  | { type: 'activate-index'; index: number }
+  | { type: 'cycle'; delta: 1 | -1 };
+
+const titles: Record<TabKind, string> = {
+  hosts: 'Hosts',
+  tunnels: 'Tunnels',
+  settings: 'Settings',
+  'add-site': 'Add site',
+};
+
+export const initialTabs: TabsState = {
+  tabs: [{ id: 'hosts', kind: 'hosts', title: titles.hosts }],
+  activeId: 'hosts',
+};
+
+export function tabsReducer(state: TabsState, action: TabsAction): TabsState {
+  switch (action.type) {
+    case 'open': {
+      const id = action.kind;
+      if (state.tabs.some((t) => t.id === id)) return { ...state, activeId: id };
+      return {
+        tabs: [...state.tabs, { id, kind: action.kind, title: titles[action.kind] }],
+        activeId: id,
+      };
+    }
+    case 'close': {
+      const index = state.tabs.findIndex((t) => t.id === action.id);
+      if (index < 0) return state;
+      const tabs = state.tabs.filter((t) => t.id !== action.id);
+      if (state.activeId !== action.id) return { ...state, tabs };
+      // Like editors do: focus the neighbour on the left, else the new first tab.
+      const next = tabs[Math.max(0, index - 1)] ?? null;
+      return { tabs, activeId: next ? next.id : null };
+    }
+    case 'activate':
+      return state.tabs.some((t) => t.id === action.id) ? { ...state, activeId: action.id } : state;
+    case 'activate-index': {
+      // Ctrl+9 means "last tab", as in browsers.
+      const tab = action.index >= 8 ? state.tabs.at(-1) : state.tabs[action.index];
+      return tab ? { ...state, activeId: tab.id } : state;
+    }
+    case 'cycle': {
+      if (state.tabs.length === 0) return state;
+      const index = state.tabs.findIndex((t) => t.id === state.activeId);
+      const next = (index + action.delta + state.tabs.length) % state.tabs.length;
+      return { ...state, activeId: state.tabs[next]!.id };
+    }
+  }
+}

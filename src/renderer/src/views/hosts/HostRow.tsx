@@ -1,0 +1,89 @@
+import type { KeyboardEvent } from 'react';
+import type { Host, Site } from '../../../../shared/model/settings';
+import { Icon } from '../../components/Icon';
+import { useClient, useStore } from '../../state/context';
+import { FavouriteButton } from './FavouriteButton';
+
+export const TERMINAL_NOTE =
+  'Terminals arrive with the SSH feature. Until then, connect with your usual ssh client.';
+
+function routeLabel(host: Host, site: Site | undefined): string {
+  if (host.route === 'direct') return 'direct';
+  if (!site) return 'through jump';
+  return site.kind === 'teleport' ? `through ${site.proxy.host}` : `through ${site.bastion.host}`;
+}
+
+/** Moves focus between rows with the arrow keys (one list across all groups). */
+function moveFocus(from: HTMLElement, delta: number) {
+  const rows = [...document.querySelectorAll<HTMLElement>('[data-host-row]')];
+  const next = rows[rows.indexOf(from) + delta];
+  next?.focus();
+}
+
+export function HostRow({ host, site }: { host: Host; site: Site | undefined }) {
+  const store = useStore();
+  const client = useClient();
+  const openTerminal = () => store.toast(TERMINAL_NOTE, 'info');
+  const onKeyDown = (event: KeyboardEvent<HTMLTableRowElement>) => {
+    if (event.target !== event.currentTarget) return;
+    if (event.key === 'Enter') openTerminal();
+    else if (event.key === 'ArrowDown') moveFocus(event.currentTarget, 1);
+    else if (event.key === 'ArrowUp') moveFocus(event.currentTarget, -1);
+    else if (event.key === 'f' || event.key === 'F') {
+      void client
+        .call('hosts.setFavourite', { name: host.name, favourite: !host.favourite })
+        .catch((error: unknown) =>
+          store.toast(error instanceof Error ? error.message : String(error), 'error'),
+        );
+    } else return;
+    event.preventDefault();
+  };
+  const address = host.port === 22 ? host.hostName : `${host.hostName}:${host.port}`;
+  return (
+    <tr
+      className="host-row"
+      tabIndex={0}
+      data-host-row
+      aria-label={`${host.name}${host.favourite ? ', favourite' : ''}, ${address}, ${routeLabel(host, site)}`}
+      onDoubleClick={openTerminal}
+      onKeyDown={onKeyDown}
+    >
+      <td className="col-star">
+        <FavouriteButton host={host} />
+      </td>
+      <td className="col-name">
+        <Icon name="server" className="host-icon" />
+        <span className="host-name">{host.name}</span>
+      </td>
+      <td className="col-address mono">
+        {host.hostName}
+        <span className="muted">:{host.port}</span>
+      </td>
+      <td className="col-login">
+        {host.login ? (
+          <span className="mono">{host.login}</span>
+        ) : (
+          <span className="muted">from certificate</span>
+        )}
+      </td>
+      <td className="col-route">
+        <span className={host.route === 'jump' ? 'route route-jump' : 'route'}>
+          {routeLabel(host, site)}
+        </span>
+      </td>
+      <td className="col-actions">
+        <button
+          type="button"
+          className="btn btn-sm btn-ghost"
+          aria-disabled="true"
+          tabIndex={-1}
+          title={TERMINAL_NOTE}
+          onClick={openTerminal}
+        >
+          <Icon name="terminal" size={14} />
+          Open
+        </button>
+      </td>
+    </tr>
+  );
+}

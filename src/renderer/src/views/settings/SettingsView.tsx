@@ -1,0 +1,21 @@
+import { AboutSettings } from './AboutSettings';
+import { SitesSettings } from './SitesSettings';
+import { TerminalSettings } from './TerminalSettings';
+import { ThemeSetting } from './ThemeSetting';
+
+export function SettingsView() {
+  return (
+    <div className="view view-narrow">
+      <header className="view-header">
+        <div>
+          <h1 className="view-title">Settings</h1>
+          <p className="view-subtitle">Changes are saved as you make them.</p>
+        </div>
+      </header>
+      <ThemeSetting />
+      <TerminalSettings />
+      <SitesSettings />
+      <AboutSettings />
+    </div>
+  );
+}

@@ -50,7 +50,9 @@ export function createCore(options: CoreOptions): Core {
     },
     {
       onInternalError: (command, error) =>
-        log(`onehop: internal error in ${command}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+        log(
+          `onehop: internal error in ${command}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
     },
   );
   return {

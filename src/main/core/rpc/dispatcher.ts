@@ -15,7 +15,9 @@ import {
 } from '../../../shared/contract';
 
 export type CommandHandlers = {
-  [C in CommandName]: (request: HandlerRequest<C>) => Promise<HandlerResponse<C>> | HandlerResponse<C>;
+  [C in CommandName]: (
+    request: HandlerRequest<C>,
+  ) => Promise<HandlerResponse<C>> | HandlerResponse<C>;
 };
 
 export interface Dispatcher {
@@ -27,7 +29,10 @@ export interface DispatcherOptions {
   onInternalError?: (command: string, error: unknown) => void;
 }
 
-export function createDispatcher(handlers: CommandHandlers, options: DispatcherOptions = {}): Dispatcher {
+export function createDispatcher(
+  handlers: CommandHandlers,
+  options: DispatcherOptions = {},
+): Dispatcher {
   return {
     async dispatch(command, payload) {
       if (!isCommandName(command)) {
@@ -45,7 +50,10 @@ export function createDispatcher(handlers: CommandHandlers, options: DispatcherO
         const response = spec.response.safeParse(raw);
         if (!response.success) {
           options.onInternalError?.(command, response.error);
-          return fail('internal', `OneHop produced an invalid response for ${command}; this is a bug.`);
+          return fail(
+            'internal',
+            `OneHop produced an invalid response for ${command}; this is a bug.`,
+          );
         }
         return { ok: true, result: response.data };
       } catch (error) {

@@ -6,7 +6,7 @@ import {
   type Settings,
   type Site,
 } from '../../../shared/model/settings';
-import { ContractError } from '../../../shared/contract';
+import { ContractError, describeZodError } from '../../../shared/contract';
 import type { CommandHandlers } from '../rpc/dispatcher';
 import type { EventBus } from '../events/bus';
 import { findPreset, presets, summarizePreset } from './presets';
@@ -77,11 +77,15 @@ export function createSettingsHandlers(
       change((draft) => {
         const siteName = name ?? defaultSiteName(draft, host, port);
         assertSiteNameFree(draft, siteName);
-        site = SiteSchema.parse({
+        // safeParse: a schema failure here is the caller's input (a name that grew too long with
+        // its port suffix…), so it must come back as invalid-request, not as an internal error.
+        const parsed = SiteSchema.safeParse({
           kind: 'teleport',
           name: siteName,
           proxy: { host, webPort: port, sshPort: sshPort ?? 22 },
         });
+        if (!parsed.success) throw new ContractError(describeZodError(parsed.error, 'site'));
+        site = parsed.data;
         draft.sites.push(site);
       });
       return { site: site! };
@@ -169,10 +173,15 @@ export function parseProxyAddress(address: string): { host: string; port: number
   } catch {
     throw invalidAddress(address, 'it is not a host name with an optional port');
   }
-  if (url.protocol !== 'https:') throw invalidAddress(address, 'Teleport proxies are reached over https');
-  if (url.username || url.password) throw invalidAddress(address, 'it must not contain a user name');
+  if (url.protocol !== 'https:') {
+    throw invalidAddress(address, 'Teleport proxies are reached over https');
+  }
+  if (url.username || url.password) {
+    throw invalidAddress(address, 'it must not contain a user name');
+  }
   if (!url.hostname) throw invalidAddress(address, 'it has no host name');
   const port = url.port ? Number(url.port) : 443;
+  if (port === 0) throw invalidAddress(address, 'port 0 cannot be dialled');
   return { host: url.hostname, port };
 }
 
@@ -184,12 +193,22 @@ function invalidAddress(address: string, why: string): ContractError {
   });
 }
 
-/** cli.md: named after the host; if that name belongs to another address, append the port. */
+/**
+ * cli.md: named after the host; if that name belongs to another address, append the port. The
+ * same address again keeps the plain name, so it is refused as a duplicate instead of being
+ * added a second time under `host-port`.
+ */
 function defaultSiteName(settings: Settings, host: string, port: number): string {
-  const base = host.replace(/^\[|\]$/g, '').replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const base = host
+    .replace(/^\[|\]$/g, '')
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '');
   const candidate = NameSchema.safeParse(base).success ? base : 'site';
-  if (!settings.sites.some((s) => s.name === candidate)) return candidate;
-  return `${candidate}-${port}`;
+  const taken = settings.sites.find((s) => s.name === candidate);
+  if (!taken) return candidate;
+  const sameAddress =
+    taken.kind === 'teleport' && taken.proxy.host === host && taken.proxy.webPort === port;
+  return sameAddress ? candidate : `${candidate}-${port}`;
 }
 
 function assertSiteNameFree(settings: Settings, name: string): void {

@@ -25,9 +25,12 @@ export function migrate(
   target: number = SETTINGS_VERSION,
 ): JsonObject {
   let current = document;
-  let version = typeof current.version === 'number' ? current.version : 1;
-  if (!Number.isInteger(version) || version < 1) {
-    throw new Error(`"version" must be a whole number from 1 up, found ${JSON.stringify(current.version)}`);
+  // A hand-written file without "version" is the first format; any other non-number is damage.
+  let version = current.version === undefined ? 1 : current.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new Error(
+      `"version" must be a whole number from 1 up, found ${JSON.stringify(current.version)}`,
+    );
   }
   if (version > target) throw new NewerSettingsError(version);
   while (version < target) {

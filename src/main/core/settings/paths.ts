@@ -14,7 +14,10 @@ export function electronUserDataDir(
   home: string = os.homedir(),
 ): string {
   if (platform === 'win32') {
-    return path.win32.join(env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
+    return path.win32.join(
+      env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'),
+      PRODUCT_NAME,
+    );
   }
   if (platform === 'darwin') {
     return path.posix.join(home, 'Library', 'Application Support', PRODUCT_NAME);

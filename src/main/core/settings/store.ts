@@ -9,11 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
-import {
-  SETTINGS_VERSION,
-  SettingsSchema,
-  type Settings,
-} from '../../../shared/model/settings';
+import { SETTINGS_VERSION, SettingsSchema, type Settings } from '../../../shared/model/settings';
 import { ContractError, describeZodError, type Notice } from '../../../shared/contract';
 import { migrate, NewerSettingsError, type JsonObject } from './migrations';
 
@@ -38,7 +34,11 @@ export class SettingsStore {
   readonly #conf: Conf<Settings>;
   readonly #notices: Notice[];
 
-  private constructor(readonly dir: string, conf: Conf<Settings>, notices: Notice[]) {
+  private constructor(
+    readonly dir: string,
+    conf: Conf<Settings>,
+    notices: Notice[],
+  ) {
     this.#conf = conf;
     this.file = conf.path;
     this.#notices = notices;
@@ -72,8 +72,24 @@ export class SettingsStore {
     }
   }
 
+  /** conf re-reads the file on every access, so changes by another process (CLI, app) show. */
   get(): Settings {
-    return this.#conf.store;
+    let stored: Settings;
+    try {
+      stored = this.#conf.store;
+    } catch (error) {
+      // The file was broken or replaced by a newer OneHop after it was opened: tell the user,
+      // do not report it as a bug, and leave the file alone.
+      if (error instanceof UnreadableSettingsError || error instanceof NewerSettingsError) {
+        throw new ContractError({
+          code: 'storage',
+          message: `${error.message} Repair ${this.file} or move it away, then try again.`,
+        });
+      }
+      throw storageError(this.dir, error);
+    }
+    // conf answers `{}` when the file was deleted meanwhile: that is empty settings, not a bug.
+    return Object.keys(stored).length === 0 ? emptySettings() : stored;
   }
 
   /**
@@ -113,15 +129,19 @@ function openConf(dir: string): Conf<Settings> {
     configFileMode: 0o600,
     clearInvalidConfig: false,
     accessPropertiesByDotNotation: false,
-    rootSchema: settingsJsonSchema as never,
+    rootSchema: settingsJsonSchema,
     ajvOptions: { strict: false },
-    defaults: SettingsSchema.parse({ version: SETTINGS_VERSION }),
+    defaults: emptySettings(),
     serialize: (value) => `${JSON.stringify(value, undefined, 2)}\n`,
     deserialize: parseSettingsText,
   });
   // conf reads lazily; read once now so a broken file is found at start, not mid-session.
   void conf.store;
   return conf;
+}
+
+function emptySettings(): Settings {
+  return SettingsSchema.parse({ version: SETTINGS_VERSION });
 }
 
 /** Text → migrated, validated settings; throws `UnreadableSettingsError` with a plain reason. */
@@ -141,7 +161,9 @@ export function parseSettingsText(text: string): Settings {
     migrated = migrate(json as JsonObject);
   } catch (error) {
     if (error instanceof NewerSettingsError) throw error;
-    throw new UnreadableSettingsError(`settings.json could not be upgraded: ${(error as Error).message}.`);
+    throw new UnreadableSettingsError(
+      `settings.json could not be upgraded: ${(error as Error).message}.`,
+    );
   }
   const parsed = SettingsSchema.safeParse(migrated);
   if (!parsed.success) {
@@ -153,7 +175,8 @@ export function parseSettingsText(text: string): Settings {
 function ensureWritableDirectory(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    if (!fs.statSync(dir).isDirectory())
+      throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     fs.accessSync(dir, fs.constants.W_OK | fs.constants.R_OK);
   } catch (error) {
     throw storageError(dir, error);

@@ -1,0 +1,67 @@
+/** What a CLI command is: its words, arguments and flags, and a body that talks to the core. */
+import type { OneHopClient } from '../../shared/contract';
+
+/** A wrong command line (exit 2), as opposed to a command the core refused (exit 1). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Every flag the CLI knows; each command says which of them it accepts. */
+export const FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+  json: { type: 'boolean' },
+  name: { type: 'string' },
+  'ssh-port': { type: 'string' },
+  site: { type: 'string' },
+  'host-name': { type: 'string' },
+  port: { type: 'string' },
+  login: { type: 'string' },
+  direct: { type: 'boolean' },
+} as const;
+
+export type FlagName = keyof typeof FLAGS;
+export type FlagValues = {
+  [F in FlagName]?: (typeof FLAGS)[F]['type'] extends 'string' ? string : boolean;
+};
+
+export interface CommandContext {
+  client: OneHopClient;
+  /** The positional arguments after the command words, as many as `args` names. */
+  args: string[];
+  flags: FlagValues;
+  stdout: (text: string) => void;
+}
+
+export interface CommandSpec {
+  /** `['sites', 'add-preset']` for `onehop sites add-preset`. */
+  words: readonly string[];
+  /** Names of the required positional arguments, for messages (`<name>`). */
+  args: readonly string[];
+  flags: readonly FlagName[];
+  requiredFlags?: readonly FlagName[];
+  run(context: CommandContext): Promise<void>;
+}
+
+/** `onehop hosts add <name> --site <site> --host-name <host-name> [--port <port>] …` */
+export function synopsis(spec: CommandSpec): string {
+  const required = new Set<FlagName>(spec.requiredFlags ?? []);
+  const flag = (name: FlagName): string =>
+    FLAGS[name].type === 'boolean' ? `--${name}` : `--${name} <${name}>`;
+  return [
+    'onehop',
+    ...spec.words,
+    ...spec.args.map((arg) => `<${arg}>`),
+    ...spec.flags.filter((name) => required.has(name)).map(flag),
+    ...spec.flags.filter((name) => !required.has(name)).map((name) => `[${flag(name)}]`),
+  ].join(' ');
+}
+
+/** `--port 2222` → 2222; anything but a plain whole number is a usage error. */
+export function portFlag(value: string | undefined, flag: FlagName): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(value)) {
+    throw new UsageError(`--${flag} must be a port number (1-65535), not "${value}".`);
+  }
+  return Number(value);
+}

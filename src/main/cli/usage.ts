@@ -1,0 +1,46 @@
+/** The help text of `onehop`: every command, its flags, the exit codes and the environment. */
+
+export const EXIT_OK = 0;
+/** A command that was well formed but failed (the core said no, storage unusable, …). */
+export const EXIT_FAILURE = 1;
+/** The command line itself is wrong: unknown command or flag, missing argument, unknown preset. */
+export const EXIT_USAGE = 2;
+
+export const USAGE = `Usage: onehop <command> [options]
+
+OneHop manages sites (Teleport proxies and other SSH bastions), the hosts reached through them
+and tunnel profiles. The desktop app and this CLI share the same settings.
+
+Commands:
+  onehop sites [--json]                   List sites.
+  onehop sites add-preset <name>          Add a preset: its site, hosts and tunnel profiles.
+                                          Presets: ecmwf (the centre's Teleport proxy).
+  onehop sites add <address> [--name N] [--ssh-port P]
+                                          Add a Teleport proxy by its web address, e.g.
+                                          teleport.example.org or 127.0.0.1:3080. The site is
+                                          named after the host unless --name is given.
+  onehop sites rm <name>                  Remove a site with its hosts and tunnel profiles.
+  onehop presets [--json]                 List the presets that sites add-preset knows.
+  onehop hosts [--json]                   List hosts.
+  onehop hosts add <name> --site S --host-name H [--port P] [--login L] [--direct]
+                                          Add a host reached through site S (or dialled
+                                          directly with --direct); port 22 unless --port.
+  onehop hosts rm <name>                  Remove a host.
+
+Options:
+  --json                                  Print one JSON document instead of a table:
+                                          sites: {"sites":[{"name","kind","proxy","hostPatterns","hosts"}]}
+                                          hosts: {"hosts":[{"name","hostName","port","login","site","route"}]}
+                                          presets: {"presets":[{"id","title","description","proxy","hosts","tunnels"}]}
+  -h, --help                              Show this help.
+  -V, --version                           Print the version.
+
+Exit codes:
+  0  success
+  1  failure (the command was refused, the settings could not be read or written)
+  2  usage error (unknown command or flag, missing argument, unknown preset name)
+
+Environment:
+  ONEHOP_HOME   Data directory (settings.json). Default: the desktop app's directory,
+                e.g. ~/.config/OneHop on Linux.
+`;

@@ -7,6 +7,7 @@ import { EventBus } from './events/bus';
 import { createDispatcher, type Dispatcher } from './rpc/dispatcher';
 import { createSettingsHandlers } from './settings/commands';
 import { SettingsStore } from './settings/store';
+import { watchSettingsFile } from './settings/watch';
 
 export { EventBus } from './events/bus';
 export { createDispatcher, type Dispatcher, type CommandHandlers } from './rpc/dispatcher';
@@ -22,6 +23,11 @@ export interface CoreOptions {
   version: string;
   /** Where unexpected failures are logged; defaults to stderr. */
   log?: (message: string) => void;
+  /**
+   * Announce settings changed by other processes (default: on for the long-running hosts,
+   * off for the CLI, which exits right after its command).
+   */
+  watchSettings?: boolean;
 }
 
 export interface Core {
@@ -55,13 +61,19 @@ export function createCore(options: CoreOptions): Core {
         ),
     },
   );
+  const stopWatching =
+    (options.watchSettings ?? options.host !== 'cli')
+      ? watchSettingsFile(settings, events)
+      : () => undefined;
   return {
     dataDir: options.dataDir,
     settings,
     events,
     dispatcher,
-    async close() {
+    close() {
       // Services with resources (SSH connections, tunnels) are closed here as they arrive.
+      stopWatching();
+      return Promise.resolve();
     },
   };
 }

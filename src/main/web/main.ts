@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run web [-- --port N]\nServes OneHop on http://127.0.0.1 (loopback only) with a one-time token.\nData directory: ONEHOP_HOME, else the desktop app\'s.\n',
+      "Usage: npm run web [-- --port N]\nServes OneHop on http://127.0.0.1 (loopback only) with a one-time token.\nData directory: ONEHOP_HOME, else the desktop app's.\n",
     );
     return;
   }
@@ -26,14 +26,18 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port must be a number from 0 to 65535, got "${values.port}"`);
   }
-  const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (
+    JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }
+  ).version;
   const host = await startWebHost({
     dataDir: resolveDataDir(),
     rendererDir: path.join(root, 'out/renderer'),
     port,
     version,
   });
-  process.stdout.write(`OneHop (browser mode) is running. Open:\n\n  ${host.url}\n\nData: ${host.core.dataDir}\nPress Ctrl-C to stop.\n`);
+  process.stdout.write(
+    `OneHop (browser mode) is running. Open:\n\n  ${host.url}\n\nData: ${host.core.dataDir}\nPress Ctrl-C to stop.\n`,
+  );
   const stop = (): void => {
     void host.close().then(() => process.exit(0));
   };
@@ -46,6 +50,8 @@ class UsageError extends Error {}
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`onehop web: ${message}\n`);
-  const usage = error instanceof UsageError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+  const usage =
+    error instanceof UsageError ||
+    String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
   process.exit(usage ? 2 : 1);
 });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,10 +45,15 @@ function connect(query: string, headers: Record<string, string> = { Origin: orig
   });
 }
 
+/** The host sends text frames, which ws hands over as one Buffer. */
+function text(data: WebSocket.RawData): string {
+  return Buffer.isBuffer(data) ? data.toString('utf8') : '';
+}
+
 function call(ws: WebSocket, message: unknown): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
-      const parsed = JSON.parse(data.toString()) as Record<string, unknown>;
+      const parsed = JSON.parse(text(data)) as Record<string, unknown>;
       if ('id' in parsed) {
         ws.off('message', onMessage);
         resolve(parsed);
@@ -66,7 +72,9 @@ describe('browser-mode host: HTTP', () => {
   it('refuses the page without the token and logs it without the token', async () => {
     expect((await get('/')).status).toBe(403);
     expect((await get('/?token=wrong')).status).toBe(403);
-    expect(logged.some((line) => /rejected request GET \/\?token=… .*wrong or missing token/.test(line))).toBe(true);
+    expect(
+      logged.some((line) => /rejected request GET \/\?token=… .*wrong or missing token/.test(line)),
+    ).toBe(true);
     expect(logged.join('\n')).not.toContain(host.token);
   });
 
@@ -92,13 +100,16 @@ describe('browser-mode host: HTTP', () => {
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const res = await new Promise<number>((resolve) => {
       // fetch() forbids overriding Host, so speak raw HTTP.
-      import('node:http').then(({ request }) => {
-        const req = request(
-          { host: '127.0.0.1', port: host.port, path: `/?token=${host.token}`, headers: { Host: 'evil.example:80' } },
-          (r) => resolve(r.statusCode ?? 0),
-        );
-        req.end();
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path: `/?token=${host.token}`,
+          headers: { Host: 'evil.example:80' },
+        },
+        (r) => resolve(r.statusCode ?? 0),
+      );
+      req.end();
     });
     expect(res).toBe(403);
   });
@@ -108,9 +119,13 @@ describe('browser-mode host: WebSocket contract', () => {
   it('refuses a socket without the token, with a wrong token, or from a foreign Origin', async () => {
     expect((await connect('')).status).toBe(403);
     expect((await connect('?token=nope')).status).toBe(403);
-    expect((await connect(`?token=${host.token}`, { Origin: 'https://evil.example' })).status).toBe(403);
+    expect((await connect(`?token=${host.token}`, { Origin: 'https://evil.example' })).status).toBe(
+      403,
+    );
     expect((await connect(`?token=${host.token}`, {})).status).toBe(403);
-    expect(logged.some((line) => line.includes('foreign Origin "https://evil.example"'))).toBe(true);
+    expect(logged.some((line) => line.includes('foreign Origin "https://evil.example"'))).toBe(
+      true,
+    );
   });
 
   it('answers commands, returns typed errors for bad input, and pushes events', async () => {
@@ -121,25 +136,37 @@ describe('browser-mode host: WebSocket contract', () => {
       const info = await call(socket, { id: 1, command: 'app.info', payload: {} });
       expect(info).toMatchObject({ id: 1, ok: true, result: { host: 'web', name: 'OneHop' } });
 
-      const wrongTypes = await call(socket, { id: 2, command: 'hosts.add', payload: { name: 'x', hostName: 'h', port: '22' } });
-      expect(wrongTypes).toMatchObject({ id: 2, ok: false, error: { code: 'invalid-request', fields: { port: expect.any(String) } } });
+      const wrongTypes = await call(socket, {
+        id: 2,
+        command: 'hosts.add',
+        payload: { name: 'x', hostName: 'h', port: '22' },
+      });
+      expect(wrongTypes).toMatchObject({ id: 2, ok: false, error: { code: 'invalid-request' } });
+      const { fields } = (wrongTypes as { error: { fields: Record<string, string> } }).error;
+      expect(fields.port).toMatch(/expected number/);
 
       const garbage = await call(socket, 'not json');
       expect(garbage).toMatchObject({ id: -1, ok: false, error: { code: 'invalid-request' } });
 
       const changed = new Promise<Record<string, unknown>>((resolve) => {
         socket.on('message', (data) => {
-          const message = JSON.parse(data.toString()) as Record<string, unknown>;
+          const message = JSON.parse(text(data)) as Record<string, unknown>;
           if (message.event === 'settings.changed') resolve(message);
         });
       });
-      const added = await call(socket, { id: 3, command: 'sites.addPreset', payload: { presetId: 'ecmwf' } });
+      const added = await call(socket, {
+        id: 3,
+        command: 'sites.addPreset',
+        payload: { presetId: 'ecmwf' },
+      });
       expect(added).toMatchObject({ id: 3, ok: true, result: { hostsAdded: 2 } });
       const event = (await changed) as { payload: { settings: { hosts: { name: string }[] } } };
       expect(event.payload.settings.hosts.map((h) => h.name)).toEqual(['hpc-login', 'ecs-login']);
 
       // The socket survives all of the above.
-      expect(await call(socket, { id: 4, command: 'presets.list', payload: {} })).toMatchObject({ ok: true });
+      expect(await call(socket, { id: 4, command: 'presets.list', payload: {} })).toMatchObject({
+        ok: true,
+      });
     } finally {
       socket.close();
     }

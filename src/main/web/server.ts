@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { RpcRequestSchema, WEB_RPC_PATH, type RpcResponse } from '../../shared/contract';
 import { createCore, type Core } from '../core';
 import {
@@ -64,7 +64,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const token = options.token ?? newToken();
-  const core = createCore({ dataDir: options.dataDir, host: 'web', version: options.version ?? '0.0.0' });
+  const core = createCore({
+    dataDir: options.dataDir,
+    host: 'web',
+    version: options.version ?? '0.0.0',
+  });
 
   const server = http.createServer();
   const sockets = new Set<WebSocket>();
@@ -77,13 +81,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const port = (server.address() as { port: number }).port;
 
   const reject = (what: string, req: http.IncomingMessage, why: string): void => {
-    log(`onehop web: rejected ${what} ${req.method ?? ''} ${redact(req.url)} from ${req.socket.remoteAddress ?? '?'}: ${why}`);
+    log(
+      `onehop web: rejected ${what} ${req.method ?? ''} ${redact(req.url)} from ${req.socket.remoteAddress ?? '?'}: ${why}`,
+    );
   };
 
   server.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://placeholder');
     const send = (status: number, body: string, headers: http.OutgoingHttpHeaders = {}): void => {
-      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders(port), ...headers });
+      res.writeHead(status, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        ...securityHeaders(port),
+        ...headers,
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (!isAllowedHost(req.headers.host, port)) {
@@ -96,7 +106,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (url.pathname === '/' || url.pathname === '/index.html') {
       if (!tokensEqual(token, url.searchParams.get('token'))) {
         reject('request', req, 'wrong or missing token');
-        return send(403, 'Forbidden: open the exact URL that `npm run web` printed (it carries a token).\n');
+        return send(
+          403,
+          'Forbidden: open the exact URL that `npm run web` printed (it carries a token).\n',
+        );
       }
       return serveFile(res, req, path.join(rendererDir, 'index.html'), port, {
         'Set-Cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
@@ -118,8 +131,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     };
     if (url.pathname !== WEB_RPC_PATH) return refuse('unknown path');
-    if (!isAllowedHost(req.headers.host, port)) return refuse(`foreign Host header ${JSON.stringify(req.headers.host)}`);
-    if (!isAllowedOrigin(req.headers.origin, port)) return refuse(`foreign Origin ${JSON.stringify(req.headers.origin)}`);
+    if (!isAllowedHost(req.headers.host, port))
+      return refuse(`foreign Host header ${JSON.stringify(req.headers.host)}`);
+    if (!isAllowedOrigin(req.headers.origin, port))
+      return refuse(`foreign Origin ${JSON.stringify(req.headers.origin)}`);
     if (!tokensEqual(token, url.searchParams.get('token'))) return refuse('wrong or missing token');
     wss.handleUpgrade(req, socket, head, (ws) => serveContract(ws, core, sockets));
   });
@@ -146,23 +161,36 @@ function serveContract(ws: WebSocket, core: Core, sockets: Set<WebSocket>): void
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
   const unsubscribe = core.events.subscribe(send);
-  ws.on('message', async (data, isBinary) => {
-    const request = isBinary ? undefined : parseRequest(data.toString());
+  const answer = async (text: string | undefined): Promise<void> => {
+    const request = text === undefined ? undefined : parseRequest(text);
     if (!request) {
       const response: RpcResponse = {
         id: -1,
         ok: false,
-        error: { code: 'invalid-request', message: 'Messages must be JSON {id, command, payload}.' },
+        error: {
+          code: 'invalid-request',
+          message: 'Messages must be JSON {id, command, payload}.',
+        },
       };
       return send(response);
     }
     const result = await core.dispatcher.dispatch(request.command, request.payload);
     send({ id: request.id, ...result } satisfies RpcResponse);
+  };
+  ws.on('message', (data, isBinary) => {
+    // The dispatcher never throws, so nothing is left to catch here.
+    void answer(isBinary ? undefined : rawText(data));
   });
   ws.on('close', () => {
     unsubscribe();
     sockets.delete(ws);
   });
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
 }
 
 function parseRequest(text: string): { id: number; command: string; payload: unknown } | undefined {

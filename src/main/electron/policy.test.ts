@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   chooseRendererSource,
-  contentSecurityPolicy,
+  rendererCsp,
   externalUrlToOpen,
   isOwnRendererUrl,
   isPermissionAllowed,
@@ -144,9 +144,9 @@ describe('isPermissionAllowed', () => {
   });
 });
 
-describe('contentSecurityPolicy', () => {
+describe('rendererCsp', () => {
   it('is the renderer policy in production', () => {
-    expect(contentSecurityPolicy(fileSource)).toBe(
+    expect(rendererCsp(fileSource)).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
         "form-action 'none'; frame-ancestors 'none'",
@@ -154,10 +154,10 @@ describe('contentSecurityPolicy', () => {
   });
 
   it('lets the dev page reach the Vite server and its HMR socket', () => {
-    expect(contentSecurityPolicy(devSource)).toContain(
+    expect(rendererCsp(devSource)).toContain(
       "connect-src 'self' http://localhost:5173 ws://localhost:5173;",
     );
-    expect(contentSecurityPolicy(devSource)).toContain("script-src 'self';");
+    expect(rendererCsp(devSource)).toContain("script-src 'self';");
   });
 
   it('replaces any CSP header the server sent, whatever its case', () => {

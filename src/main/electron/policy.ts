@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { contentSecurityPolicy } from '../../shared/security/csp';
 
 /** Where the renderer comes from: the electron-vite dev server, or the built file. */
 export type RendererSource = { kind: 'dev'; url: string } | { kind: 'file'; path: string };
@@ -96,28 +97,12 @@ export function isPermissionAllowed(
   return ALLOWED_PERMISSIONS.has(permission) && isOwnRendererUrl(requestingUrl, source);
 }
 
-/** The same policy as the renderer's `<meta>` tag; in dev the Vite server and its HMR socket too. */
-export function contentSecurityPolicy(source: RendererSource): string {
-  let connect = "'self'";
-  if (source.kind === 'dev') {
-    const dev = parseUrl(source.url);
-    if (dev) {
-      const ws = dev.protocol === 'https:' ? 'wss:' : 'ws:';
-      connect = `'self' ${dev.origin} ${ws}//${dev.host}`;
-    }
-  }
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    `connect-src ${connect}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+/** The shared UI policy; in dev the Vite server and its HMR socket may be reached too. */
+export function rendererCsp(source: RendererSource): string {
+  const dev = source.kind === 'dev' ? parseUrl(source.url) : undefined;
+  if (!dev) return contentSecurityPolicy([]);
+  const ws = dev.protocol === 'https:' ? 'wss:' : 'ws:';
+  return contentSecurityPolicy([dev.origin, `${ws}//${dev.host}`]);
 }
 
 /** Response headers with our CSP in place of any the server sent (header names are case-blind). */

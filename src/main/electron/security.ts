@@ -6,7 +6,7 @@
  */
 import { app, session, shell, type WebContents } from 'electron';
 import {
-  contentSecurityPolicy,
+  rendererCsp,
   externalUrlToOpen,
   isPermissionAllowed,
   withContentSecurityPolicy,
@@ -16,7 +16,7 @@ import {
 /** Call once, after `app` is ready and before the first window is created. */
 export function applySecurityPolicy(source: RendererSource): void {
   const ses = session.defaultSession;
-  const policy = contentSecurityPolicy(source);
+  const policy = rendererCsp(source);
 
   ses.webRequest.onHeadersReceived((details, callback) => {
     if (details.resourceType !== 'mainFrame' && details.resourceType !== 'subFrame') {

@@ -5,6 +5,7 @@
  * WebSockets (browsers do not apply the same-origin policy to WebSocket handshakes).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { contentSecurityPolicy } from '../../shared/security/csp';
 
 export const SESSION_COOKIE = 'onehop_session';
 
@@ -38,17 +39,6 @@ export function cookieValue(cookieHeader: string | undefined, name: string): str
   return undefined;
 }
 
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+export function webHostCsp(port: number): string {
+  return contentSecurityPolicy([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]);
 }

@@ -14,13 +14,13 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { RpcRequestSchema, WEB_RPC_PATH, type RpcResponse } from '../../shared/contract';
 import { createCore, type Core } from '../core';
 import {
-  contentSecurityPolicy,
   cookieValue,
   isAllowedHost,
   isAllowedOrigin,
   newToken,
   SESSION_COOKIE,
   tokensEqual,
+  webHostCsp,
 } from './security';
 
 export interface WebHostOptions {
@@ -239,7 +239,7 @@ function serveFile(
 
 function securityHeaders(port: number): http.OutgoingHttpHeaders {
   return {
-    'Content-Security-Policy': contentSecurityPolicy(port),
+    'Content-Security-Policy': webHostCsp(port),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-store',

@@ -46,5 +46,9 @@ describe('electronUserDataDir', () => {
     expect(electronUserDataDir('win32', {}, 'C:\\Users\\ann')).toBe(
       'C:\\Users\\ann\\AppData\\Roaming\\OneHop',
     );
+    // An empty %APPDATA% must not turn into a relative path.
+    expect(electronUserDataDir('win32', { APPDATA: '' }, 'C:\\Users\\ann')).toBe(
+      'C:\\Users\\ann\\AppData\\Roaming\\OneHop',
+    );
   });
 });

@@ -15,7 +15,7 @@ export function electronUserDataDir(
 ): string {
   if (platform === 'win32') {
     return path.win32.join(
-      env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'),
+      env.APPDATA || path.win32.join(home, 'AppData', 'Roaming'),
       PRODUCT_NAME,
     );
   }

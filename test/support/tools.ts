@@ -29,6 +29,7 @@ const KNOWN_TOOLS: Record<string, KnownTool> = {
   chromium: { paths: ['/usr/bin/chromium'], apt: 'chromium' },
   proxychains4: { apt: 'proxychains4' },
   curl: { apt: 'curl' },
+  openssl: { apt: 'openssl' },
   'secret-tool': { apt: 'libsecret-tools' },
   'gnome-keyring-daemon': { apt: 'gnome-keyring' },
   'dbus-run-session': { apt: 'dbus-daemon' },

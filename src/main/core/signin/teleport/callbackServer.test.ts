@@ -31,14 +31,17 @@ interface Answer {
 /** Raw HTTP like a browser: no redirect following. */
 function request(
   url: string,
-  init: { method?: string; body?: string; contentType?: string } = {},
+  init: { method?: string; body?: string; contentType?: string; host?: string } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
       {
         method: init.method ?? 'GET',
-        headers: init.contentType ? { 'Content-Type': init.contentType } : {},
+        headers: {
+          ...(init.contentType ? { 'Content-Type': init.contentType } : {}),
+          ...(init.host ? { Host: init.host } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -205,6 +208,14 @@ describe('callback server', () => {
     ).toBe(405);
     const answer = await request(callbackUrl(server));
     expect(answer.location).toBe(SUCCESS);
+    expect((await server.waitForResult()).username).toBe('alice@example.com');
+  });
+
+  it('ignores requests that name another host (DNS rebinding) without ending the sign-in', async () => {
+    const server = await start();
+    const rebound = await request(callbackUrl(server), { host: `evil.example:${server.port}` });
+    expect(rebound.status).toBe(403);
+    expect((await request(callbackUrl(server))).location).toBe(SUCCESS);
     expect((await server.waitForResult()).username).toBe('alice@example.com');
   });
 

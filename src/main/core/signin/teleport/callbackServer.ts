@@ -107,6 +107,14 @@ function listen(server: http.Server): Promise<string> {
   );
 }
 
+function isLoopbackHost(hostHeader: string | undefined, server: http.Server): boolean {
+  const port = (server.address() as { port: number } | null)?.port;
+  return (
+    port !== undefined &&
+    [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(hostHeader ?? '')
+  );
+}
+
 /** Starts the loopback server the proxy sends the browser back to (teleport-sso.md §2). */
 export async function startCallbackServer(options: CallbackServerOptions): Promise<CallbackServer> {
   const secretKey = newSecretKey();
@@ -130,6 +138,9 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Access-Control-Allow-Origin', '*'); // as tsh's wrapCallback
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Only the browser coming back to this exact loopback address may end the sign-in; a page
+    // behind a rebound DNS name (Host: evil.example) could otherwise abort it with a bad answer.
+    if (!isLoopbackHost(req.headers.host, server)) return send(res, 403, 'Forbidden.');
     if (url.pathname !== '/callback') return send(res, 404, 'Not found.');
     if (req.method === 'OPTIONS') return send(res, 200, 'OK');
     if (req.method !== 'GET' && req.method !== 'POST') {

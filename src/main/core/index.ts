@@ -8,6 +8,14 @@ import { createDispatcher, type Dispatcher } from './rpc/dispatcher';
 import { createSettingsHandlers } from './settings/commands';
 import { SettingsStore } from './settings/store';
 import { watchSettingsFile } from './settings/watch';
+import { openVault, Vault } from './credentials/vault';
+import {
+  createBrowserOpener,
+  createSignInHandlers,
+  SignInService,
+  type Issuer,
+  type OpenUrl,
+} from './signin';
 
 export { EventBus } from './events/bus';
 export { createDispatcher, type Dispatcher, type CommandHandlers } from './rpc/dispatcher';
@@ -28,6 +36,10 @@ export interface CoreOptions {
    * off for the CLI, which exits right after its command).
    */
   watchSettings?: boolean;
+  /** How this host opens a URL when `BROWSER` is not set (Electron: shell.openExternal). */
+  openUrl?: OpenUrl;
+  /** Certificate issuers by site kind; defaults to the built-in ones. */
+  issuers?: Partial<Record<'teleport' | 'oidc-ca', Issuer>>;
 }
 
 export interface Core {
@@ -35,6 +47,7 @@ export interface Core {
   readonly settings: SettingsStore;
   readonly events: EventBus;
   readonly dispatcher: Dispatcher;
+  readonly signIn: SignInService;
   close(): Promise<void>;
 }
 
@@ -43,6 +56,17 @@ export function createCore(options: CoreOptions): Core {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const settings = SettingsStore.open(options.dataDir);
   const events = new EventBus();
+  const signIn = new SignInService({
+    settings,
+    bus: events,
+    issuers: options.issuers ?? {},
+    openVault: () => openVault({ dir: options.dataDir }),
+    resetVault: async () => {
+      await Vault.reset({ dir: options.dataDir });
+    },
+    openUrl: createBrowserOpener(options.openUrl ?? noDefaultBrowser),
+    log,
+  });
   const dispatcher = createDispatcher(
     {
       'app.info': () => ({
@@ -53,6 +77,7 @@ export function createCore(options: CoreOptions): Core {
         dataDir: options.dataDir,
       }),
       ...createSettingsHandlers(settings, events),
+      ...createSignInHandlers(signIn),
     },
     {
       onInternalError: (command, error) =>
@@ -70,10 +95,17 @@ export function createCore(options: CoreOptions): Core {
     settings,
     events,
     dispatcher,
+    signIn,
     close() {
       // Services with resources (SSH connections, tunnels) are closed here as they arrive.
+      signIn.close();
       stopWatching();
       return Promise.resolve();
     },
   };
+}
+
+/** Hosts that cannot open a browser say so; the sign-in link is shown to copy. */
+function noDefaultBrowser(): Promise<void> {
+  return Promise.reject(new Error('No browser is configured (set BROWSER).'));
 }

@@ -14,6 +14,7 @@ import {
   UiPreferencesSchema,
   OidcCaSiteSchema,
 } from '../model/settings';
+import { SiteStatusSchema, VaultModeSchema } from '../model/certificate';
 
 export const NoticeSchema = z.object({
   id: z.string(),
@@ -133,6 +134,38 @@ export const commands = {
   'ui.update': {
     request: patchOf(UiPreferencesSchema),
     response: z.object({ ui: UiPreferencesSchema }),
+  },
+  /** Certificate status of every site, and where credentials are kept. */
+  'signin.status': {
+    request: Empty,
+    response: z.object({
+      sites: z.array(SiteStatusSchema),
+      vault: z.object({ mode: VaultModeSchema, warning: z.string().nullable() }),
+    }),
+  },
+  /**
+   * Sign in to a site through the browser. Resolves when the certificate is stored (or the
+   * sign-in failed); progress arrives as `signin.status` events meanwhile.
+   */
+  'signin.start': {
+    request: z
+      .object({
+        site: NameSchema,
+        /** Requested certificate lifetime in milliseconds; the issuer's default when omitted. */
+        ttlMs: z.number().int().positive().optional(),
+        connector: z.string().min(1).max(128).optional(),
+      })
+      .strict(),
+    response: z.object({ status: SiteStatusSchema, warnings: z.array(z.string()) }),
+  },
+  'signin.cancel': {
+    request: z.object({ site: NameSchema }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+  /** Forget the site's key and certificates. */
+  'signin.signOut': {
+    request: z.object({ site: NameSchema }).strict(),
+    response: z.object({ status: SiteStatusSchema }),
   },
 } as const;
 

@@ -17,6 +17,10 @@ export const ErrorCodeSchema = z.enum([
   'storage',
   /** The transport refused the caller (wrong token, foreign origin). */
   'unauthorized',
+  /** The user (or a timeout) cancelled a long operation such as a sign-in. */
+  'cancelled',
+  /** A remote service failed or refused: the proxy, the identity provider, the SSH CA. */
+  'remote',
   /** A bug: the core failed unexpectedly. */
   'internal',
 ]);

@@ -102,7 +102,8 @@ export const OidcCaSiteSchema = z.object({
   }),
   /** step-ca compatible SSH CA base URL. */
   caUrl: z.url({ protocol: /^https?$/ }),
-  bastion: z.object({ host: HostNameSchema, port: PortSchema.default(22) }),
+  /** The SSH jump host; optional because some sites reach their hosts directly. */
+  bastion: z.object({ host: HostNameSchema, port: PortSchema.default(22) }).optional(),
 });
 
 export const SiteSchema = z.discriminatedUnion('kind', [TeleportSiteSchema, OidcCaSiteSchema]);
@@ -172,6 +173,13 @@ export const UiPreferencesSchema = z.object({
   terminalFontSize: z.number().int().min(8).max(32).default(13),
   terminalFontFamily: z.string().max(200).default(''),
   copyOnSelect: z.boolean().default(false),
+  /** A certificate with less time left than this is shown as expiring (and notified). */
+  expiryWarningMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   window: z
     .object({
       x: z.number().int().optional(),
@@ -194,6 +202,7 @@ export const SettingsSchema = z.object({
     terminalFontSize: 13,
     terminalFontFamily: '',
     copyOnSelect: false,
+    expiryWarningMinutes: 60,
   }),
 });
 
@@ -222,5 +231,7 @@ export type Preset = z.infer<typeof PresetSchema>;
 export function siteAddress(site: Site): string {
   return site.kind === 'teleport'
     ? `${site.proxy.host}:${site.proxy.webPort}`
-    : `${site.bastion.host}:${site.bastion.port}`;
+    : site.bastion
+      ? `${site.bastion.host}:${site.bastion.port}`
+      : new URL(site.caUrl).host;
 }

@@ -10,7 +10,8 @@ export const TERMINAL_NOTE =
 function routeLabel(host: Host, site: Site | undefined): string {
   if (host.route === 'direct') return 'direct';
   if (!site) return 'through jump';
-  return site.kind === 'teleport' ? `through ${site.proxy.host}` : `through ${site.bastion.host}`;
+  if (site.kind === 'teleport') return `through ${site.proxy.host}`;
+  return site.bastion ? `through ${site.bastion.host}` : 'direct (no bastion)';
 }
 
 /** Moves focus between rows with the arrow keys (one list across all groups). */

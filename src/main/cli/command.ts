@@ -18,6 +18,13 @@ export const FLAGS = {
   port: { type: 'string' },
   login: { type: 'string' },
   direct: { type: 'boolean' },
+  connector: { type: 'string' },
+  ttl: { type: 'string' },
+  issuer: { type: 'string' },
+  'client-id': { type: 'string' },
+  'ca-url': { type: 'string' },
+  bastion: { type: 'string' },
+  'offline-access': { type: 'boolean' },
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
@@ -31,6 +38,10 @@ export interface CommandContext {
   args: string[];
   flags: FlagValues;
   stdout: (text: string) => void;
+  /** Progress and warnings for people; never results. */
+  stderr: (text: string) => void;
+  /** Aborted on Ctrl-C / SIGTERM, so long commands (login) can stop cleanly. */
+  signal: AbortSignal;
 }
 
 export interface CommandSpec {
@@ -38,6 +49,8 @@ export interface CommandSpec {
   words: readonly string[];
   /** Names of the required positional arguments, for messages (`<name>`). */
   args: readonly string[];
+  /** Positional arguments that may follow the required ones (`logout [site]`). */
+  optionalArgs?: readonly string[];
   flags: readonly FlagName[];
   requiredFlags?: readonly FlagName[];
   run(context: CommandContext): Promise<void>;
@@ -52,6 +65,7 @@ export function synopsis(spec: CommandSpec): string {
     'onehop',
     ...spec.words,
     ...spec.args.map((arg) => `<${arg}>`),
+    ...(spec.optionalArgs ?? []).map((arg) => `[<${arg}>]`),
     ...spec.flags.filter((name) => required.has(name)).map(flag),
     ...spec.flags.filter((name) => !required.has(name)).map((name) => `[${flag(name)}]`),
   ].join(' ');

@@ -22,12 +22,27 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, USAGE } from './usage';
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Ctrl-C; the process entry point wires SIGINT/SIGTERM to it. */
+  signal?: AbortSignal;
 }
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  signal: interruptSignal(),
 };
+
+/** The first Ctrl-C (or SIGTERM) cancels the running command; a second one ends the process. */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new Error(`Interrupted (${name}).`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller.signal;
+}
 
 /** Runs one command line and returns the exit code; never throws, never calls process.exit. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -54,23 +69,31 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     // Everything below loads zod, conf and the core (~0.4 s); --help and --version need none of it.
-    const [{ sitesCommands }, { hostsCommands }] = await Promise.all([
+    const [{ sitesCommands }, { hostsCommands }, { signInCommands }] = await Promise.all([
       import('./commands/sites'),
       import('./commands/hosts'),
+      import('./commands/signin'),
     ]);
-    invocation = resolveCommand([...sitesCommands, ...hostsCommands], parsed);
+    invocation = resolveCommand([...sitesCommands, ...hostsCommands, ...signInCommands], parsed);
   } catch (error) {
     if (error instanceof UsageError) return fail(error.message, EXIT_USAGE);
     throw error;
   }
 
-  const [{ createCore, resolveDataDir }, { ContractError, createClient }] = await Promise.all([
-    import('../core/index'),
-    import('../../shared/contract'),
-  ]);
+  const [{ createCore, resolveDataDir }, { ContractError, createClient }, { systemOpener }] =
+    await Promise.all([
+      import('../core/index'),
+      import('../../shared/contract'),
+      import('../core/signin/browser'),
+    ]);
   let core;
   try {
-    core = createCore({ dataDir: resolveDataDir(), host: 'cli', version: packageVersion() });
+    core = createCore({
+      dataDir: resolveDataDir(),
+      host: 'cli',
+      version: packageVersion(),
+      openUrl: systemOpener(),
+    });
   } catch (error) {
     if (error instanceof ContractError) return fail(error.message, EXIT_FAILURE);
     return fail(`Could not open the settings: ${describe(error)}`, EXIT_FAILURE);
@@ -92,6 +115,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       args: invocation.args,
       flags: invocation.flags,
       stdout: io.stdout,
+      stderr: io.stderr,
+      signal: io.signal ?? new AbortController().signal,
     });
     return EXIT_OK;
   } catch (error) {
@@ -148,8 +173,9 @@ export function resolveCommand(
   if (args.length < spec.args.length) {
     throw new UsageError(`Missing <${spec.args[args.length]}>. Usage: ${usage}`);
   }
-  if (args.length > spec.args.length) {
-    throw new UsageError(`Unexpected argument "${args[spec.args.length]}". Usage: ${usage}`);
+  const maxArgs = spec.args.length + (spec.optionalArgs?.length ?? 0);
+  if (args.length > maxArgs) {
+    throw new UsageError(`Unexpected argument "${args[maxArgs]}". Usage: ${usage}`);
   }
   for (const flag of Object.keys(flags) as FlagName[]) {
     if (!spec.flags.includes(flag)) {
@@ -177,7 +203,8 @@ function findCommand(
     if (matches && spec.words.length > (best?.words.length ?? 0)) best = spec;
   }
   // `sites bogus` must be an unknown command, not `sites` with a stray argument.
-  if (best && best.args.length === 0 && positionals.length > best.words.length) return undefined;
+  const takesArgs = (best?.args.length ?? 0) + (best?.optionalArgs?.length ?? 0) > 0;
+  if (best && !takesArgs && positionals.length > best.words.length) return undefined;
   return best;
 }
 

@@ -26,12 +26,24 @@ Commands:
                                           Add a host reached through site S (or dialled
                                           directly with --direct); port 22 unless --port.
   onehop hosts rm <name>                  Remove a host.
+  onehop login <site|proxy> [--connector ID] [--ttl 12h] [--name N]
+                                          Sign in through the browser (BROWSER is honoured)
+                                          and keep the certificate in the vault. A new proxy
+                                          address (host[:port]) creates its site first.
+  onehop status [--json]                  Certificate state, logins and time left per site.
+  onehop logout [<site>]                  Forget the certificate of one site, or of all.
+  onehop sites add-oidc <name> --issuer URL --client-id ID --ca-url URL
+                [--bastion host[:port]] [--offline-access]
+                                          Add a site that signs in with OIDC and gets its
+                                          certificate from a step-ca compatible SSH CA.
 
 Options:
   --json                                  Print one JSON document instead of a table:
                                           sites: {"sites":[{"name","kind","proxy","hostPatterns","hosts"}]}
                                           hosts: {"hosts":[{"name","hostName","port","login","site","route"}]}
                                           presets: {"presets":[{"id","title","description","proxy","hosts","tunnels"}]}
+                                          status: {"sites":[{"name","kind","proxy","user","logins",
+                                            "validAfter","validBefore","remainingSeconds","state","keyType"}]}
   -h, --help                              Show this help.
   -V, --version                           Print the version.
 
@@ -41,6 +53,7 @@ Exit codes:
   2  usage error (unknown command or flag, missing argument, unknown preset name)
 
 Environment:
+  BROWSER       Command that opens the sign-in page (receives the URL as its argument).
   ONEHOP_HOME   Data directory (settings.json). Default: the desktop app's directory,
                 e.g. ~/.config/OneHop on Linux.
 `;

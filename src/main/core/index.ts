@@ -16,6 +16,7 @@ import {
   type Issuer,
   type OpenUrl,
 } from './signin';
+import { TeleportIssuer } from './signin/teleport/teleportIssuer';
 
 export { EventBus } from './events/bus';
 export { createDispatcher, type Dispatcher, type CommandHandlers } from './rpc/dispatcher';
@@ -59,12 +60,13 @@ export function createCore(options: CoreOptions): Core {
   const signIn = new SignInService({
     settings,
     bus: events,
-    issuers: options.issuers ?? {},
+    issuers: options.issuers ?? { teleport: new TeleportIssuer() },
     openVault: () => openVault({ dir: options.dataDir }),
     resetVault: async () => {
       await Vault.reset({ dir: options.dataDir });
     },
     openUrl: createBrowserOpener(options.openUrl ?? noDefaultBrowser),
+    requirePersistentVault: options.host === 'cli',
     log,
   });
   const dispatcher = createDispatcher(

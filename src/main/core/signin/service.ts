@@ -40,6 +40,11 @@ export interface SignInServiceOptions {
   openUrl: OpenUrl;
   now?: () => Date;
   log?: (message: string) => void;
+  /**
+   * Refuse to sign in when only a session-only vault is available. The CLI sets this: its
+   * process ends with the command, so credentials kept in memory would be lost at once.
+   */
+  requirePersistentVault?: boolean;
 }
 
 interface Pending {
@@ -119,6 +124,16 @@ export class SignInService {
       });
     }
     const opened = await this.#openVaultForWriting();
+    if (opened.vault.mode === 'session-only' && this.#options.requirePersistentVault) {
+      throw new ContractError({
+        code: 'storage',
+        message:
+          `${opened.warning ?? 'No keychain is available.'} The CLI cannot keep credentials in memory between commands; sign in from the OneHop app, or make a keychain available.`.replace(
+            / Until then, credentials will be kept in memory until OneHop quits\./,
+            '',
+          ),
+      });
+    }
     const warnings: string[] = [];
     const pending: Pending = {
       controller: new AbortController(),
@@ -161,10 +176,10 @@ export class SignInService {
       await opened.vault.put(site.name, credentials);
       this.#forgetAlerts(site.name);
     } catch (error) {
-      if (!(error instanceof ContractError && error.code === 'cancelled')) {
-        this.#problems.set(site.name, describe(error));
-      }
-      throw asContractError(error);
+      const failure = asContractError(error);
+      // Issuers report a cancel with their own error types; it is not a problem to show.
+      if (failure.code !== 'cancelled') this.#problems.set(site.name, describe(error));
+      throw failure;
     } finally {
       this.#pending.delete(site.name);
       await this.#announce();

@@ -66,7 +66,9 @@ function testIssuer(ca: KeyPair, options: TestIssuerOptions = {}): Issuer {
       await interaction.openBrowser(url);
       if (options.hang) {
         await new Promise((_resolve, reject) => {
-          interaction.signal.addEventListener('abort', () => reject(interaction.signal.reason as Error));
+          interaction.signal.addEventListener('abort', () =>
+            reject(interaction.signal.reason as Error),
+          );
         });
       }
       const cert = await signUserKey({

@@ -125,3 +125,19 @@ export function requireTool(name: string, options: ToolOptions = {}): ToolCheck 
   const tool = options.path === undefined ? name : { name, path: options.path };
   return requireTools([tool], options.ci === undefined ? {} : { ci: options.ci });
 }
+
+/**
+ * A keychain the tests can really use: a D-Bus session bus with gnome-keyring (CI runs the tests
+ * under dbus-run-session). Missing in CI → throws; elsewhere → skip with a printed reason.
+ */
+export function requireSessionKeychain(): ToolCheck {
+  const tools = requireTools(['gnome-keyring-daemon', 'dbus-run-session', 'secret-tool']);
+  if (tools.skip || process.platform !== 'linux') return tools;
+  if (process.env.DBUS_SESSION_BUS_ADDRESS) return tools;
+  const reason =
+    'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset); run the tests under ' +
+    "dbus-run-session -- sh -c 'echo -n pass | gnome-keyring-daemon --unlock --components=secrets; npm test'";
+  if (isCi()) throw new Error(`Keychain tests cannot run in CI: ${reason}`);
+  console.warn(`Skipping keychain tests: ${reason}`);
+  return { ...tools, skip: true, reason, marker: ` ${MISSING_TOOL_MARKER}: D-Bus session bus]` };
+}

@@ -23,6 +23,7 @@
  */
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { seal } from '../../../src/main/core/signin/teleport/sealed';
 import { createAuthority, type Authority, type CaAlgorithm } from './authority';
@@ -35,6 +36,7 @@ import {
 } from './consoleRequest';
 import { findBody, pingBody, type PingSettings } from './ping';
 import { createRelyingParty, type IdpSettings } from './relyingParty';
+import { createWebTls, type WebTls } from './webTls';
 
 export type EmulatorSuite = 'legacy' | 'balanced-v1' | 'fips-v1' | 'hsm-v1';
 
@@ -80,6 +82,8 @@ export interface TeleportEmulatorOptions {
   clockOffsetMs?: number;
   /** Bind this port (default: a free one). */
   port?: number;
+  /** Serve https with a self-signed certificate for 127.0.0.1 (see `webTlsCertPath`). */
+  https?: boolean;
 }
 
 export interface ConsoleRequestRecord {
@@ -101,8 +105,10 @@ export interface IssuedLogin {
 }
 
 export interface TeleportEmulator {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or https with the `https` option. */
   webUrl: string;
+  /** With `https`: the web certificate, for NODE_EXTRA_CA_CERTS. */
+  webTlsCertPath: string | undefined;
   port: number;
   /** The redirect URI to register at the IdP for this proxy. */
   oidcRedirectUri: string;
@@ -281,12 +287,16 @@ export async function startTeleportEmulator(
   const issued: IssuedLogin[] = [];
 
   let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
-  const server = http.createServer((req, res) => handler(req, res));
+  const webTls: WebTls | undefined = options.https ? await createWebTls() : undefined;
+  const server = webTls
+    ? https.createServer({ key: webTls.key, cert: webTls.cert }, (req, res) => handler(req, res))
+    : http.createServer((req, res) => handler(req, res));
   const port = await listen(server, options.port ?? 0).catch((error: unknown) => {
     authority.close();
+    webTls?.dispose();
     throw error;
   });
-  const webUrl = `http://127.0.0.1:${port}`;
+  const webUrl = `${webTls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const oidcRedirectUri = `${webUrl}/v1/webapi/oidc/callback`;
   const relyingParty = createRelyingParty(options.idp, oidcRedirectUri);
 
@@ -315,6 +325,7 @@ export async function startTeleportEmulator(
     hostCaPublicKey: authority.hostCaPublicKey,
     userCaPublicKey: authority.userCaPublicKey,
     tlsCaPem: authority.tlsCaPem,
+    webTlsCertPath: webTls?.certPath,
     requests,
     pings,
     issued,
@@ -326,6 +337,7 @@ export async function startTeleportEmulator(
         server.closeAllConnections();
       });
       authority.close();
+      webTls?.dispose();
     },
   };
 

@@ -68,6 +68,21 @@ export interface ProxyResponse {
   receivedAt: number;
 }
 
+/**
+ * True when an https request reached a server that answers in plain http (TLS "wrong version
+ * number"). Only then may a loopback proxy be retried over http — tsh's rule too.
+ */
+export function answeredInPlainHttp(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const code = errorCode(e);
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return true;
+    if (code === 'EPROTO' && /wrong version number/i.test(String((e as Error).message)))
+      return true;
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return false;
+}
+
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, errors } = error as { code?: unknown; errors?: unknown };

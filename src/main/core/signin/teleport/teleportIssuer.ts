@@ -17,7 +17,7 @@ import type { Issuer, SignInInteraction, SignInOptions, SignInResult } from '../
 import { CALLBACK_TIMEOUT_MS, startCallbackServer } from './callbackServer';
 import { startConsoleLogin } from './consoleLogin';
 import { CANCELLED_MESSAGE, TeleportSignInError } from './errors';
-import { isLoopbackHost, proxyBaseUrl, type ProxyAddress } from './http';
+import { answeredInPlainHttp, isLoopbackHost, proxyBaseUrl, type ProxyAddress } from './http';
 import { buildLoginPlan, type KeyAlgorithm, type LoginPlan } from './loginPlan';
 import type { TeleportLogin } from './loginResponse';
 import { fetchPing } from './ping';
@@ -109,14 +109,23 @@ export class TeleportIssuer implements Issuer {
     }
     const { signal } = interaction;
     const proxy: ProxyAddress = { host: site.proxy.host, webPort: site.proxy.webPort };
-    // Plain http only for a proxy on this machine (emulators, tests); https everywhere else.
-    const allowHttpForLoopback = isLoopbackHost(proxy.host);
-    const request = { fetch: this.options.fetch, signal, allowHttpForLoopback };
+    // https always; a proxy on this machine (emulators, tests) may answer in plain http, which
+    // is detected by the TLS error and then used for the rest of this sign-in.
+    let allowHttpForLoopback = false;
+    const request = () => ({ fetch: this.options.fetch, signal, allowHttpForLoopback });
     const connector = options.connector ?? (site.connector || undefined);
 
     throwIfCancelled(signal);
     interaction.onProgress('discovering');
-    const { ping, clockSkewMs } = await fetchPing(proxy, { ...request, connector });
+    let pinged;
+    try {
+      pinged = await fetchPing(proxy, { ...request(), connector });
+    } catch (error) {
+      if (!isLoopbackHost(proxy.host) || !answeredInPlainHttp(error)) throw error;
+      allowHttpForLoopback = true;
+      pinged = await fetchPing(proxy, { ...request(), connector });
+    }
+    const { ping, clockSkewMs } = pinged;
     const plan = buildLoginPlan(ping, { connector, ttl: options.ttlMs });
     for (const warning of plan.warnings) interaction.onWarning(warning);
 
@@ -139,7 +148,7 @@ export class TeleportIssuer implements Issuer {
             plan.requestShape === 'split-keys' ? keys.tls.publicKeyPkixPem : undefined,
         },
         callback.redirectUrl,
-        request,
+        request(),
       );
       // Wait first, so the timeout and cancel apply even if opening the browser hangs.
       const result = callback.waitForResult({

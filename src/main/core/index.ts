@@ -17,6 +17,7 @@ import {
   type OpenUrl,
 } from './signin';
 import { TeleportIssuer } from './signin/teleport/teleportIssuer';
+import { OidcCaIssuer } from './signin/oidc';
 
 export { EventBus } from './events/bus';
 export { createDispatcher, type Dispatcher, type CommandHandlers } from './rpc/dispatcher';
@@ -60,7 +61,7 @@ export function createCore(options: CoreOptions): Core {
   const signIn = new SignInService({
     settings,
     bus: events,
-    issuers: options.issuers ?? { teleport: new TeleportIssuer() },
+    issuers: options.issuers ?? { teleport: new TeleportIssuer(), 'oidc-ca': new OidcCaIssuer() },
     openVault: () => openVault({ dir: options.dataDir }),
     resetVault: async () => {
       await Vault.reset({ dir: options.dataDir });

@@ -5,12 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, shell, type BrowserWindow } from 'electron';
 import { createCore, resolveDataDir, type Core } from '../core';
 import { iconsDirectory, windowIconPath } from './icons';
 import { bindIpc } from './ipc';
-import { chooseRendererSource } from './policy';
+import { chooseRendererSource, externalUrlToOpen } from './policy';
 import { applySecurityPolicy } from './security';
+import { bindSignInTray, signInFromHost } from './signinTray';
 import { createTray, destroyTray, hasTray } from './tray';
 import { createMainWindow, loadRenderer, revealWindow } from './window';
 
@@ -32,6 +33,7 @@ let mainWindow: BrowserWindow | null = null;
 let openWindow: (() => Promise<void>) | null = null;
 let windowOpening: Promise<void> | null = null;
 let quitting = false;
+let unbindSignInTray: (() => void) | null = null;
 
 app.enableSandbox();
 
@@ -66,6 +68,8 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     const closing = core;
     core = null;
+    unbindSignInTray?.();
+    unbindSignInTray = null;
     destroyTray();
     // Bounded: a service that hangs while closing must not keep the app from quitting.
     let timer: NodeJS.Timeout | undefined;
@@ -88,7 +92,13 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   let opened: Core;
   try {
-    opened = createCore({ dataDir, host: 'electron', version: app.getVersion(), log });
+    opened = createCore({
+      dataDir,
+      host: 'electron',
+      version: app.getVersion(),
+      log,
+      openUrl: openExternalWebUrl,
+    });
   } catch (error) {
     // Usually an unusable data directory: the core's message says which and what to do.
     fail(error);
@@ -110,7 +120,17 @@ async function start(): Promise<void> {
     resourcesPath: process.resourcesPath,
     mainDir,
   });
-  createTray({ iconsDir, onOpen: showMainWindow, onQuit: () => app.quit(), log });
+  createTray({
+    iconsDir,
+    onOpen: showMainWindow,
+    onQuit: () => app.quit(),
+    onSignIn: (site) => {
+      showMainWindow();
+      signInFromHost(opened, site, log);
+    },
+    log,
+  });
+  unbindSignInTray = bindSignInTray({ core: opened, showWindow: showMainWindow, log });
 
   openWindow = async () => {
     const window = await createMainWindow({
@@ -129,6 +149,13 @@ async function start(): Promise<void> {
     await loadRenderer(window, source, log);
   };
   await showMainWindowAsync();
+}
+
+/** The OS default browser; only http(s) ever reaches it (the core checks as well). */
+async function openExternalWebUrl(url: string): Promise<void> {
+  const safe = externalUrlToOpen(url);
+  if (!safe) throw new Error('Only http and https links are opened in the browser.');
+  await shell.openExternal(safe);
 }
 
 function showMainWindow(): void {

@@ -1,26 +1,37 @@
 /**
- * The tray (menu bar on macOS) icon: its image and tooltip show the sign-in state, and its menu
- * opens the window or quits. The sign-in issue drives it through `setTrayState` (state plus a
- * tooltip such as "Signed in, 7 h 12 min left").
+ * The tray (menu bar on macOS) icon: its image, tooltip and title show the sign-in state, and its
+ * menu has a line and a Renew / Sign in item per site, Open OneHop and Quit. `signinTray.ts`
+ * drives it through `setTrayState` with a model from `trayModel.ts`.
  */
-import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
+import {
+  Menu,
+  Tray,
+  nativeImage,
+  type MenuItemConstructorOptions,
+  type NativeImage,
+} from 'electron';
 import { trayIconPath, type TrayState } from './icons';
+import type { TrayModel } from './trayModel';
 
 interface TrayOptions {
   iconsDir: string;
   onOpen: () => void;
   onQuit: () => void;
+  /** Renew or sign in to a site (from its menu item). */
+  onSignIn?: (site: string) => void;
   log: (message: string) => void;
 }
 
 let tray: Tray | null = null;
 let options: TrayOptions | null = null;
+let shownState: TrayState | null = null;
 
 /** Creates the tray icon; returns false when the platform refused (the app then works without). */
 export function createTray(trayOptions: TrayOptions): boolean {
   options = trayOptions;
   try {
     tray = new Tray(loadImage('signed-out'));
+    shownState = 'signed-out';
   } catch (error) {
     trayOptions.log(
       `onehop: no tray icon: ${error instanceof Error ? error.message : String(error)}`,
@@ -30,7 +41,13 @@ export function createTray(trayOptions: TrayOptions): boolean {
   }
   // Windows and some Linux panels report clicks; macOS opens the menu on click by itself.
   if (process.platform !== 'darwin') tray.on('click', () => trayOptions.onOpen());
-  setTrayState('signed-out', 'OneHop: signed out');
+  setTrayState({
+    state: 'signed-out',
+    tooltip: 'OneHop: signed out',
+    lines: [],
+    actions: [],
+    title: '',
+  });
   return true;
 }
 
@@ -38,16 +55,29 @@ export function hasTray(): boolean {
   return tray !== null && !tray.isDestroyed();
 }
 
-/** Shows a sign-in state: the icon, the tooltip, and the same text atop the menu (Linux panels show no tooltips). */
-export function setTrayState(state: TrayState, tooltip: string): void {
+/** Shows the sign-in state: the icon, the tooltip, the macOS title and the menu. */
+export function setTrayState(model: TrayModel): void {
   if (!tray || tray.isDestroyed() || !options) return;
-  const { onOpen, onQuit } = options;
-  tray.setImage(loadImage(state));
-  tray.setToolTip(tooltip);
+  const { onOpen, onQuit, onSignIn } = options;
+  if (model.state !== shownState) {
+    tray.setImage(loadImage(model.state));
+    shownState = model.state;
+  }
+  tray.setToolTip(model.tooltip);
+  if (process.platform === 'darwin') tray.setTitle(model.title);
+  // Linux panels show no tooltips, so the same lines head the menu.
+  const lines: MenuItemConstructorOptions[] = model.lines.length
+    ? model.lines.map((label) => ({ label, enabled: false }))
+    : [{ label: model.tooltip, enabled: false }];
+  const actions: MenuItemConstructorOptions[] = onSignIn
+    ? model.actions.map((action) => ({ label: action.label, click: () => onSignIn(action.site) }))
+    : [];
   tray.setContextMenu(
     Menu.buildFromTemplate([
-      { label: tooltip, enabled: false },
+      ...lines,
       { type: 'separator' },
+      ...actions,
+      ...(actions.length ? [{ type: 'separator' as const }] : []),
       { label: 'Open OneHop', click: () => onOpen() },
       { type: 'separator' },
       { label: 'Quit', click: () => onQuit() },
@@ -58,6 +88,7 @@ export function setTrayState(state: TrayState, tooltip: string): void {
 export function destroyTray(): void {
   if (tray && !tray.isDestroyed()) tray.destroy();
   tray = null;
+  shownState = null;
 }
 
 function loadImage(state: TrayState): NativeImage {

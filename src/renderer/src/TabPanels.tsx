@@ -4,6 +4,7 @@ import { useTabs } from './state/TabsContext';
 import type { Tab } from './state/tabs';
 import { HostsView } from './views/hosts/HostsView';
 import { AddSiteView } from './views/sites/AddSiteView';
+import { SiteView } from './views/sites/SiteView';
 import { SettingsView } from './views/settings/SettingsView';
 import { TunnelsView } from './views/tunnels/TunnelsView';
 
@@ -17,6 +18,8 @@ function TabContent({ tab, active }: { tab: Tab; active: boolean }) {
       return <SettingsView />;
     case 'add-site':
       return <AddSiteView />;
+    case 'site':
+      return <SiteView siteName={tab.site} />;
   }
 }
 

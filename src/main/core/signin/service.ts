@@ -239,7 +239,57 @@ export class SignInService {
   async #onClock(): Promise<void> {
     const statuses = await this.statuses();
     this.#options.bus.emit('signin.status', { sites: statuses });
-    for (const status of statuses) this.#alertIfDue(status);
+    for (const status of statuses) {
+      if (await this.#renewIfDue(status)) continue;
+      this.#alertIfDue(status);
+    }
+  }
+
+  /**
+   * Silent renewal (OIDC refresh token): once a certificate starts expiring, get a new key and
+   * certificate without the browser. Returns true when it renewed, so no expiry alert is shown.
+   */
+  async #renewIfDue(status: SiteStatus): Promise<boolean> {
+    if (status.state !== 'expiring' || !status.canRenewSilently || this.#pending.has(status.site)) {
+      return false;
+    }
+    const key = `${status.site}|${status.validBefore}|renew`;
+    if (this.#alerted.has(key)) return false;
+    this.#alerted.add(key);
+    const site = this.#options.settings.get().sites.find((s) => s.name === status.site);
+    const issuer = site && this.#options.issuers[site.kind];
+    if (!site || !issuer?.renew) return false;
+    try {
+      const { vault } = await this.#openVault();
+      const stored = await vault.get(site.name);
+      if (!stored) return false;
+      const controller = new AbortController();
+      const result = await issuer.renew(site, stored, { signal: controller.signal });
+      if (!result) return false;
+      const now = this.#now().toISOString();
+      const credentials: SiteCredentials = {
+        ...result.credentials,
+        obtainedAt: now,
+        extra: { ...result.credentials.extra, renewedAutomaticallyAt: now },
+      };
+      assertCertificateForKey(credentials);
+      await vault.put(site.name, credentials);
+      this.#forgetAlerts(site.name);
+      this.#options.bus.emit('signin.alert', {
+        site: site.name,
+        kind: 'renewed',
+        message: `Your ${site.name} certificate was renewed automatically.`,
+      });
+      await this.#announce();
+      return true;
+    } catch (error) {
+      this.#options.bus.emit('signin.alert', {
+        site: status.site,
+        kind: 'renewal-failed',
+        message: `Automatic renewal for ${status.site} failed: ${describe(error)}`,
+      });
+      return false;
+    }
   }
 
   #alertIfDue(status: SiteStatus): void {

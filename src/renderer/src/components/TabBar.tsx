@@ -8,6 +8,7 @@ export const tabIcons: Record<Tab['kind'], IconName> = {
   tunnels: 'tunnel',
   settings: 'settings',
   'add-site': 'plus',
+  site: 'key',
 };
 
 export const tabDomId = (tab: Tab) => `tab-${tab.id}`;

@@ -1,14 +1,14 @@
 /**
  * Tabs of the main area. Hosts, Tunnels, Settings and "Add site" are singletons that open or
- * focus; terminals will add more kinds later.
+ * focus; each site has at most one detail tab; terminals will add more kinds later.
  */
 export type TabKind = 'hosts' | 'tunnels' | 'settings' | 'add-site';
 
-export interface Tab {
-  id: string;
-  kind: TabKind;
-  title: string;
-}
+export type Tab =
+  | { id: string; kind: TabKind; title: string }
+  | { id: string; kind: 'site'; title: string; site: string };
+
+export const siteTabId = (site: string) => `site-${site}`;
 
 export interface TabsState {
   tabs: Tab[];
@@ -17,6 +17,7 @@ export interface TabsState {
 
 export type TabsAction =
   | { type: 'open'; kind: TabKind }
+  | { type: 'open-site'; site: string; title: string }
   | { type: 'close'; id: string }
   | { type: 'activate'; id: string }
   | { type: 'activate-index'; index: number }
@@ -43,6 +44,12 @@ export function tabsReducer(state: TabsState, action: TabsAction): TabsState {
         tabs: [...state.tabs, { id, kind: action.kind, title: titles[action.kind] }],
         activeId: id,
       };
+    }
+    case 'open-site': {
+      const id = siteTabId(action.site);
+      if (state.tabs.some((t) => t.id === id)) return { ...state, activeId: id };
+      const tab: Tab = { id, kind: 'site', title: action.title, site: action.site };
+      return { tabs: [...state.tabs, tab], activeId: id };
     }
     case 'close': {
       const index = state.tabs.findIndex((t) => t.id === action.id);

@@ -77,7 +77,9 @@ async function request(
 }
 
 function field(body: unknown, name: string): unknown {
-  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof body === 'object' && body !== null
+    ? (body as Record<string, unknown>)[name]
+    : undefined;
 }
 
 function decodeBase64Strict(value: unknown): Buffer | undefined {
@@ -141,7 +143,11 @@ function keyLines(value: unknown, what: string): string[] {
 /** The CA's public keys (`GET /1.0/ssh/roots`), as authorized_keys lines. */
 export async function fetchSshRoots(caUrl: string, signal?: AbortSignal): Promise<SshRoots> {
   const url = endpoint(caUrl, '1.0/ssh/roots');
-  const { status, body, text } = await request(url, { headers: { Accept: 'application/json' } }, signal);
+  const { status, body, text } = await request(
+    url,
+    { headers: { Accept: 'application/json' } },
+    signal,
+  );
   if (status !== 200) {
     const message = field(body, 'message');
     const reason = typeof message === 'string' && message ? clip(message) : clip(text, 200);

@@ -1,6 +1,6 @@
 import { siteAddress } from '../../../../shared/model/settings';
 import { siteGroupDomId } from '../sites/SiteItem';
-import { SignInBadge } from '../sites/SignInBadge';
+import { SiteBadge } from '../sites/SiteBadge';
 import type { HostGroupData } from './filterHosts';
 import { HostRow } from './HostRow';
 
@@ -14,7 +14,7 @@ export function HostGroup({ group }: { group: HostGroupData }) {
           {title}
         </h2>
         {group.site && <span className="host-group-address mono">{siteAddress(group.site)}</span>}
-        {group.site && <SignInBadge />}
+        {group.site && <SiteBadge site={group.site.name} />}
         <span className="host-group-count">
           {group.hosts.length} {group.hosts.length === 1 ? 'host' : 'hosts'}
         </span>

@@ -1,4 +1,5 @@
 import { AboutSettings } from './AboutSettings';
+import { SignInSettings } from './SignInSettings';
 import { SitesSettings } from './SitesSettings';
 import { TerminalSettings } from './TerminalSettings';
 import { ThemeSetting } from './ThemeSetting';
@@ -13,6 +14,7 @@ export function SettingsView() {
         </div>
       </header>
       <ThemeSetting />
+      <SignInSettings />
       <TerminalSettings />
       <SitesSettings />
       <AboutSettings />

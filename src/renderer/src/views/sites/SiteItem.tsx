@@ -1,36 +1,33 @@
 import { siteAddress, type Site } from '../../../../shared/model/settings';
+import { useSiteStatus } from '../../state/signInContext';
 import { useTabs } from '../../state/TabsContext';
-import { SignInBadge } from './SignInBadge';
+import { CertificateBadge, expiryTitle, useCertificateState } from './CertificateBadge';
+import { stateLabels } from './certificateText';
+import { SiteActions } from './SiteActions';
 
 export const siteGroupDomId = (siteName: string) => `site-group-${siteName}`;
 
-/** One site in the sidebar; choosing it shows its hosts. */
+/** One site in the sidebar: its certificate countdown and actions; choosing it opens its details. */
 export function SiteItem({ site }: { site: Site }) {
   const { dispatch } = useTabs();
+  const status = useSiteStatus(site.name);
+  const { state } = useCertificateState(status);
   const title = site.title ?? site.name;
-  const reveal = () => {
-    dispatch({ type: 'open', kind: 'hosts' });
-    // The Hosts panel may be mounting; wait a frame, then bring the site's group into view.
-    requestAnimationFrame(() => {
-      const heading = document.getElementById(siteGroupDomId(site.name));
-      heading?.scrollIntoView({ block: 'start' });
-      heading?.focus();
-    });
-  };
   return (
-    <li>
+    <li className="site-item" data-site={site.name}>
       <button
         type="button"
-        className="site-item"
-        onClick={reveal}
-        aria-label={`${title}, ${siteAddress(site)}, signed out. Show its hosts.`}
+        className="site-item-main"
+        onClick={() => dispatch({ type: 'open-site', site: site.name, title })}
+        aria-label={`${title}, ${siteAddress(site)}, ${stateLabels[state].toLowerCase()}${status?.validBefore ? `, ${expiryTitle(status, state).toLowerCase()}` : ''}. Show its details.`}
       >
         <span className="site-item-row">
           <span className="site-item-title">{title}</span>
-          <SignInBadge />
+          <CertificateBadge status={status} />
         </span>
         <span className="site-item-address">{siteAddress(site)}</span>
       </button>
+      <SiteActions site={site.name} status={status} />
     </li>
   );
 }

@@ -237,6 +237,7 @@ describe('parseSettingsText', () => {
         terminalFontSize: 13,
         terminalFontFamily: '',
         copyOnSelect: false,
+        expiryWarningMinutes: 60,
       },
     });
   });

@@ -18,6 +18,7 @@ import {
 } from './signin';
 import { TeleportIssuer } from './signin/teleport/teleportIssuer';
 import { OidcCaIssuer } from './signin/oidc';
+import { defaultTshHome, readTshProfiles } from './credentials/tsh';
 
 export { EventBus } from './events/bus';
 export { createDispatcher, type Dispatcher, type CommandHandlers } from './rpc/dispatcher';
@@ -42,6 +43,8 @@ export interface CoreOptions {
   openUrl?: OpenUrl;
   /** Certificate issuers by site kind; defaults to the built-in ones. */
   issuers?: Partial<Record<'teleport' | 'oidc-ca', Issuer>>;
+  /** Where existing `tsh` logins are read from (default `$TELEPORT_HOME` or `~/.tsh`); false: none. */
+  tshHome?: string | false;
 }
 
 export interface Core {
@@ -68,6 +71,10 @@ export function createCore(options: CoreOptions): Core {
     },
     openUrl: createBrowserOpener(options.openUrl ?? noDefaultBrowser),
     requirePersistentVault: options.host === 'cli',
+    readTshProfiles:
+      options.tshHome === false
+        ? undefined
+        : () => readTshProfiles(options.tshHome || defaultTshHome()),
     log,
   });
   const dispatcher = createDispatcher(

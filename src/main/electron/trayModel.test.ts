@@ -76,6 +76,9 @@ describe('menu lines and actions', () => {
       'Sign in to ecmwf',
     );
   });
+  it('offers no action for a tsh login, which only tsh renews', () => {
+    expect(siteAction(site('tsh:jump', { kind: 'tsh' }), NOW, 60)).toBeNull();
+  });
 });
 
 describe('buildTrayModel', () => {

@@ -82,13 +82,16 @@ export function siteLine(status: SiteStatus, now: number, warningMinutes: number
   }
 }
 
-/** "Renew ecmwf" while a certificate is usable, "Sign in to ecmwf" otherwise; none while busy. */
+/**
+ * "Renew ecmwf" while a certificate is usable, "Sign in to ecmwf" otherwise; none while busy, and
+ * none for a `tsh` login (renewing it is `tsh login`'s job; OneHop only reads it).
+ */
 export function siteAction(
   status: SiteStatus,
   now: number,
   warningMinutes: number,
 ): TrayAction | null {
-  if (status.signingIn) return null;
+  if (status.signingIn || status.kind === 'tsh') return null;
   const state = stateAt(status, now, warningMinutes);
   const renew = state === 'valid' || state === 'expiring';
   return { label: renew ? `Renew ${status.site}` : `Sign in to ${status.site}`, site: status.site };

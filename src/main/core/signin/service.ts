@@ -17,7 +17,8 @@ import type { EventBus } from '../events/bus';
 import type { SettingsStore } from '../settings/store';
 import type { OpenUrl } from './browser';
 import type { Issuer, SignInOptions, SignInPhase } from './issuer';
-import { nextTransition, siteStatus } from './status';
+import type { TshProfile } from '../credentials/tsh';
+import { nextTransition, siteStatus, tshStatus } from './status';
 
 export const CLOCK_SKEW_WARNING_MS = 2 * 60 * 1000;
 const TEN_MINUTES_MS = 10 * 60 * 1000;
@@ -45,6 +46,8 @@ export interface SignInServiceOptions {
    * process ends with the command, so credentials kept in memory would be lost at once.
    */
   requirePersistentVault?: boolean;
+  /** Existing `tsh` logins to show read-only beside the sites (never written to). */
+  readTshProfiles?: () => Promise<TshProfile[]>;
 }
 
 interface Pending {
@@ -90,6 +93,7 @@ export class SignInService {
     } catch (error) {
       vaultProblem = describe(error);
     }
+    const tshProfiles = await this.#tshProfiles();
     const statuses = sites.map((site) => {
       const pending = this.#pending.get(site.name);
       return siteStatus(site, stored[site.name], {
@@ -101,6 +105,8 @@ export class SignInService {
         problem: this.#problems.get(site.name) ?? vaultProblem ?? null,
       });
     });
+    for (const profile of tshProfiles)
+      statuses.push(tshStatus(profile, { now, expiringThresholdMs }));
     this.#arm(statuses, now);
     return statuses;
   }
@@ -320,6 +326,17 @@ export class SignInService {
 
   #forgetAlerts(site: string): void {
     for (const key of [...this.#alerted]) if (key.startsWith(`${site}|`)) this.#alerted.delete(key);
+  }
+
+  async #tshProfiles(): Promise<TshProfile[]> {
+    if (!this.#options.readTshProfiles) return [];
+    try {
+      return await this.#options.readTshProfiles();
+    } catch (error) {
+      // An unreadable ~/.tsh must not hide OneHop's own sites.
+      this.#options.log?.(`onehop: could not read the tsh profiles: ${describe(error)}`);
+      return [];
+    }
   }
 
   #expiringThresholdMs(): number {

@@ -6,7 +6,11 @@
 import type { SiteStatus } from '../../../shared/model/certificate';
 import { siteAddress, type Site } from '../../../shared/model/settings';
 import { parseCertificateLine } from '../credentials/sshKeys';
+import type { TshProfile } from '../credentials/tsh';
 import type { SiteCredentials } from '../credentials/vault';
+
+/** Status entries of `~/.tsh` logins are named like this, apart from OneHop's own sites. */
+export const TSH_PREFIX = 'tsh:';
 
 /** Teleport adds these to every certificate; they are not logins a user can pick. */
 const INTERNAL_PRINCIPAL = /^-teleport-/;
@@ -93,6 +97,25 @@ export function siteStatus(
     renewedAutomaticallyAt: credentials.extra?.renewedAutomaticallyAt ?? null,
     canRenewSilently: Boolean(credentials.refreshToken),
   };
+}
+
+/**
+ * An existing `tsh` login, shown read-only beside OneHop's sites: its countdown comes from the
+ * certificate in `~/.tsh`; renewing it is `tsh login`'s job, so a broken one just says why.
+ */
+export function tshStatus(profile: TshProfile, context: StatusContext): SiteStatus {
+  const port = profile.proxy?.webPort ?? 443;
+  const pseudoSite: Site = {
+    kind: 'teleport',
+    name: `${TSH_PREFIX}${profile.name}`,
+    proxy: { host: profile.proxy?.host ?? profile.name, webPort: port, sshPort: 3023 },
+    hostPatterns: [],
+    ssh: { keepaliveIntervalSeconds: 60, rsaSignatureAlgorithms: ['rsa-sha2-512', 'rsa-sha2-256'] },
+  };
+  if (!profile.ok) {
+    return { ...signedOutStatus(pseudoSite, { ...context, problem: profile.error }), kind: 'tsh' };
+  }
+  return { ...siteStatus(pseudoSite, profile.credentials, context), kind: 'tsh' };
 }
 
 /**

@@ -2,6 +2,7 @@ import { useAppState, useSettings } from '../state/context';
 import { useTabs } from '../state/TabsContext';
 import type { TabKind } from '../state/tabs';
 import { SiteList } from '../views/sites/SiteList';
+import { TshLoginList } from '../views/sites/TshLoginList';
 import { Icon, type IconName } from './Icon';
 import { Logo } from './Logo';
 
@@ -45,6 +46,7 @@ export function Sidebar() {
         {info?.host === 'web' && <span className="sidebar-brand-tag">browser</span>}
       </div>
       <SiteList />
+      <TshLoginList />
       <div className="sidebar-section">
         <h2 className="sidebar-heading">Workspace</h2>
         <ul className="nav-list">

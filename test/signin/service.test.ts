@@ -11,7 +11,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RpcEvent } from '../../src/shared/contract';
 import { ContractError } from '../../src/shared/contract';
 import type { SiteStatus } from '../../src/shared/model/certificate';
-import { generateKeyPair } from '../../src/main/core/credentials/sshKeys';
+import {
+  generateKeyPair,
+  parseCertificateLine,
+  parsePrivateKey,
+} from '../../src/main/core/credentials/sshKeys';
 import { Vault } from '../../src/main/core/credentials/vault';
 import { MemorySecretStoreForTests } from '../../src/main/core/credentials/vault/memorySecretStore';
 import { EventBus } from '../../src/main/core/events/bus';
@@ -24,6 +28,7 @@ const tools = requireTools(['ssh-keygen']);
 
 interface Harness {
   service: SignInService;
+  settings: SettingsStore;
   vault: Vault;
   events: RpcEvent[];
   opened: string[];
@@ -127,7 +132,7 @@ async function harness(issuer: Issuer, expiryWarningMinutes = 60): Promise<Harne
     },
   });
   cleanups.push(() => service.close());
-  return { service, vault, events, opened };
+  return { service, settings, vault, events, opened };
 }
 
 function statusesOf(events: RpcEvent[]): SiteStatus[][] {
@@ -197,6 +202,31 @@ describe.skipIf(tools.skip)(`sign-in service${tools.marker}`, () => {
     expect(await h.vault.get('lab')).toBeUndefined();
     const [status] = await h.service.statuses();
     expect(status).toMatchObject({ state: 'signed-out', signingIn: null, problem: null });
+  });
+
+  it('replaces the first credentials with the second sign-in as a whole', async () => {
+    const h = await harness(testIssuer(ca, { principals: ['alice'] }));
+    await h.service.signIn('lab', {});
+    const first = (await h.vault.get('lab'))!;
+    // Sign in again to the same site and vault, now granted one more login.
+    const service = new SignInService({
+      settings: h.settings,
+      bus: new EventBus(),
+      issuers: { teleport: testIssuer(ca, { principals: ['alice', 'hpcuser'] }) },
+      openVault: () => Promise.resolve({ vault: h.vault }),
+      openUrl: () => Promise.resolve(),
+    });
+    cleanups.push(() => service.close());
+    const { status } = await service.signIn('lab', {});
+    const replaced = (await h.vault.get('lab'))!;
+    expect(status.logins).toEqual(['alice', 'hpcuser']);
+    expect(replaced.privateKeyPem).not.toBe(first.privateKeyPem);
+    expect(replaced.certificate).not.toBe(first.certificate);
+    // Key and certificate belong together (never the new key with the old certificate).
+    const cert = parseCertificateLine(replaced.certificate);
+    expect(cert.publicKey.blob.equals(parsePrivateKey(replaced.privateKeyPem).publicKey.blob)).toBe(
+      true,
+    );
   });
 
   it('signs out by removing the site from the vault', async () => {

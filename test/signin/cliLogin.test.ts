@@ -4,7 +4,7 @@
  * the non-interactive browser stand-in, the credentials in the real gnome-keyring-backed vault,
  * then `onehop status --json` and `onehop logout`. Each step is a real `onehop` process.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -130,6 +130,36 @@ describe.skipIf(skip)(`onehop login from the CLI${tools.marker}${keychain.marker
     expect(out.stdout).toMatch(/Signed out of lab16\.\nSigned out of lab17\.\n/);
     const after = JSON.parse((await onehop(['status', '--json'])).stdout) as StatusJson;
     expect(after.sites.every((s) => s.state === 'signed-out')).toBe(true);
+  });
+
+  it('stops at once on Ctrl-C while waiting for the browser, and stores nothing', async () => {
+    const emulator = await proxy('17.2.0', 97);
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'bin/onehop.js'), 'login', `127.0.0.1:${emulator.port}`, '--name', 'ctrlc'],
+      {
+        cwd: root,
+        // A "browser" that opens nothing: the sign-in waits for the callback.
+        env: {
+          ...process.env,
+          CI: '',
+          ONEHOP_HOME: home,
+          BROWSER: '/bin/true',
+          NODE_EXTRA_CA_CERTS: emulator.webTlsCertPath!,
+        },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await expect.poll(() => stderr, { timeout: 20_000 }).toContain('If it does not open, visit:');
+    const interruptedAt = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(Date.now() - interruptedAt).toBeLessThan(5_000);
+    expect(code).toBe(1);
+    expect(stderr).toContain('onehop: Sign-in cancelled.');
+    const status = JSON.parse((await onehop(['status', '--json'])).stdout) as StatusJson;
+    expect(status.sites.find((s) => s.name === 'ctrlc')).toMatchObject({ state: 'signed-out' });
   });
 
   it('without NODE_EXTRA_CA_CERTS, refuses the untrusted proxy certificate in plain words', async () => {

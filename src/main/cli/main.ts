@@ -26,6 +26,15 @@ export interface CliIo {
   signal?: AbortSignal;
 }
 
+/** One per process, even if the module were evaluated twice. */
+const INTERRUPT = Symbol.for('onehop.cli.interrupt');
+/**
+ * conf's atomic writer (`atomically` → `when-exit`) hooks SIGINT/SIGTERM and re-raises the
+ * signal to this process a few milliseconds after the first one; that echo is not a person
+ * pressing Ctrl-C twice, who cannot be this fast.
+ */
+const SIGNAL_ECHO_MS = 250;
+
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
@@ -34,9 +43,17 @@ const processIo: CliIo = {
 
 /** The first Ctrl-C (or SIGTERM) cancels the running command; a second one ends the process. */
 function interruptSignal(): AbortSignal {
+  const shared = globalThis as { [INTERRUPT]?: AbortSignal };
+  if (shared[INTERRUPT]) return shared[INTERRUPT];
   const controller = new AbortController();
+  shared[INTERRUPT] = controller.signal;
+  let firstAt = 0;
   const onSignal = (name: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted) {
+      if (Date.now() - firstAt > SIGNAL_ECHO_MS) process.exit(130);
+      return;
+    }
+    firstAt = Date.now();
     controller.abort(new Error(`Interrupted (${name}).`));
   };
   process.on('SIGINT', onSignal);

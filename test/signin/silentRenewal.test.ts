@@ -41,8 +41,8 @@ describe.skipIf(tools.skip)(`silent renewal with a refresh token${tools.marker}`
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('renews an expiring certificate without the browser and shows when', async () => {
-    const settings = SettingsStore.open(dir);
+  async function setup(siteDir: string) {
+    const settings = SettingsStore.open(siteDir);
     settings.update((draft) => {
       draft.sites.push({
         kind: 'oidc-ca',
@@ -61,7 +61,7 @@ describe.skipIf(tools.skip)(`silent renewal with a refresh token${tools.marker}`
       draft.ui.expiryWarningMinutes = 1;
     });
     const vault = await Vault.open({
-      dir,
+      dir: siteDir,
       mode: 'keychain',
       secretStore: new MemorySecretStoreForTests(),
     });
@@ -79,27 +79,32 @@ describe.skipIf(tools.skip)(`silent renewal with a refresh token${tools.marker}`
         await visit(url, { timeoutMs: 15_000 });
       },
     });
+    const renewed = () =>
+      events.some(
+        (e) => e.event === 'signin.alert' && (e.payload as { kind: string }).kind === 'renewed',
+      );
+    return { service, vault, events, renewed, visits: () => browserVisits };
+  }
+
+  it('renews an expiring certificate without the browser and shows when', async () => {
+    const { service, vault, renewed: hasRenewed, visits } = await setup(dir);
+    const browserVisits = {
+      get count() {
+        return visits();
+      },
+    };
     try {
       // 64 s of validity and "expiring" below 60 s: the renewal is due about 4 s from now.
       const { status } = await service.signIn('lab', { ttlMs: 64_000 });
       expect(status).toMatchObject({ state: 'valid', canRenewSilently: true });
-      expect(browserVisits).toBe(1);
+      expect(browserVisits.count).toBe(1);
       const first = (await vault.get('lab'))!;
       const loginsBefore = idp.logins;
 
-      await expect
-        .poll(
-          () =>
-            events.some(
-              (e) =>
-                e.event === 'signin.alert' && (e.payload as { kind: string }).kind === 'renewed',
-            ),
-          { timeout: 20_000, interval: 250 },
-        )
-        .toBe(true);
+      await expect.poll(hasRenewed, { timeout: 20_000, interval: 250 }).toBe(true);
 
       const renewed = (await vault.get('lab'))!;
-      expect(browserVisits).toBe(1); // no browser
+      expect(browserVisits.count).toBe(1); // no browser
       expect(idp.logins).toBe(loginsBefore); // no interactive IdP login either
       expect(renewed.privateKeyPem).not.toBe(first.privateKeyPem); // a new key pair
       const before = parseCertificateLine(first.certificate);
@@ -112,6 +117,22 @@ describe.skipIf(tools.skip)(`silent renewal with a refresh token${tools.marker}`
       expect(now.renewedAutomaticallyAt).not.toBeNull();
     } finally {
       service.close();
+    }
+  });
+
+  it('renews at once a certificate that is already expiring', async () => {
+    const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onehop-renewal-late-'));
+    const { service, vault, renewed } = await setup(otherDir);
+    try {
+      // 50 s left with a 60 s threshold: expiring from the start, so no mark lies ahead.
+      const { status } = await service.signIn('lab', { ttlMs: 50_000 });
+      expect(status.state).toBe('expiring');
+      const first = (await vault.get('lab'))!;
+      await expect.poll(renewed, { timeout: 10_000, interval: 100 }).toBe(true);
+      expect((await vault.get('lab'))!.certificate).not.toBe(first.certificate);
+    } finally {
+      service.close();
+      fs.rmSync(otherDir, { recursive: true, force: true });
     }
   });
 });

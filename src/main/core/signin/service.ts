@@ -234,7 +234,11 @@ export class SignInService {
     clearTimeout(this.#timer);
     if (this.#closed) return;
     const marks = [this.#expiringThresholdMs(), TEN_MINUTES_MS];
-    const next = nextTransition(statuses, now, marks);
+    // A certificate already expiring (app started late, laptop woke up) renews now, not at a mark.
+    const renewalDue = statuses.some(
+      (s) => s.state === 'expiring' && s.canRenewSilently && !this.#alerted.has(renewKey(s)),
+    );
+    const next = renewalDue ? now : nextTransition(statuses, now, marks);
     if (!next) return;
     const wait = Math.min(Math.max(next.getTime() - now.getTime(), 0) + 50, MAX_TIMER_MS);
     this.#timer = setTimeout(() => void this.#onClock(), wait);
@@ -259,7 +263,7 @@ export class SignInService {
     if (status.state !== 'expiring' || !status.canRenewSilently || this.#pending.has(status.site)) {
       return false;
     }
-    const key = `${status.site}|${status.validBefore}|renew`;
+    const key = renewKey(status);
     if (this.#alerted.has(key)) return false;
     this.#alerted.add(key);
     const site = this.#options.settings.get().sites.find((s) => s.name === status.site);
@@ -373,6 +377,10 @@ export class SignInService {
       return this.#openVault();
     }
   }
+}
+
+function renewKey(status: SiteStatus): string {
+  return `${status.site}|${status.validBefore}|renew`;
 }
 
 /** A second, issuer-independent guard: never store a certificate for another key. */

@@ -88,23 +88,18 @@ describe.skipIf(tools.skip)(`silent renewal with a refresh token${tools.marker}`
 
   it('renews an expiring certificate without the browser and shows when', async () => {
     const { service, vault, renewed: hasRenewed, visits } = await setup(dir);
-    const browserVisits = {
-      get count() {
-        return visits();
-      },
-    };
     try {
       // 64 s of validity and "expiring" below 60 s: the renewal is due about 4 s from now.
       const { status } = await service.signIn('lab', { ttlMs: 64_000 });
       expect(status).toMatchObject({ state: 'valid', canRenewSilently: true });
-      expect(browserVisits.count).toBe(1);
+      expect(visits()).toBe(1);
       const first = (await vault.get('lab'))!;
       const loginsBefore = idp.logins;
 
       await expect.poll(hasRenewed, { timeout: 20_000, interval: 250 }).toBe(true);
 
       const renewed = (await vault.get('lab'))!;
-      expect(browserVisits.count).toBe(1); // no browser
+      expect(visits()).toBe(1); // no browser
       expect(idp.logins).toBe(loginsBefore); // no interactive IdP login either
       expect(renewed.privateKeyPem).not.toBe(first.privateKeyPem); // a new key pair
       const before = parseCertificateLine(first.certificate);

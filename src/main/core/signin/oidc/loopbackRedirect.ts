@@ -8,14 +8,18 @@
  * exchanged; a wrong state ends the sign-in rather than waiting on, because the port is new for
  * every sign-in, so only a stale or forged request can carry one.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import {
+  startOneShotServer,
+  type Outcome,
+  type Verdict,
+  type WaitOptions,
+} from '../loopback/oneShotServer';
 import { durationInWords } from '../teleport/duration';
 import { cancelled, clip, OidcSignInError } from './errors';
 
 /** How long the browser gets, as tsh's SSO callback timeout. */
 export const REDIRECT_TIMEOUT_MS = 180_000;
-const CLOSE_GRACE_MS = 1000;
 
 export type RedirectHost = '127.0.0.1' | 'localhost' | '[::1]';
 
@@ -27,10 +31,7 @@ export interface LoopbackRedirectOptions {
   expectedState: string;
 }
 
-export interface WaitOptions {
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
+export type { WaitOptions };
 
 export interface LoopbackRedirect {
   /** `http://<host>:<port><path>`: the redirect_uri to send. */
@@ -46,9 +47,7 @@ export interface LoopbackRedirect {
   close(): Promise<void>;
 }
 
-type Outcome = { ok: true; url: URL } | { ok: false; error: OidcSignInError };
-
-function outcomeOf(url: URL, expectedState: string): Outcome {
+function outcomeOf(url: URL, expectedState: string): Outcome<URL> {
   const params = url.searchParams;
   const error = params.get('error');
   if (error !== null) {
@@ -88,7 +87,18 @@ function outcomeOf(url: URL, expectedState: string): Outcome {
       ),
     };
   }
-  return { ok: true, url };
+  return { ok: true, value: url };
+}
+
+function verdictOf(url: URL, expectedState: string): Verdict<URL> {
+  const outcome = outcomeOf(url, expectedState);
+  return {
+    outcome,
+    answer: (res) =>
+      outcome.ok
+        ? page(res, 200, 'Signed in', 'You can close this tab and return to OneHop.')
+        : page(res, 400, 'Sign-in failed', `${outcome.error.message} You can close this tab.`),
+  };
 }
 
 function escapeHtml(text: string): string {
@@ -115,106 +125,38 @@ function bindAddress(host: RedirectHost): string {
 export async function startLoopbackRedirect(
   options: LoopbackRedirectOptions,
 ): Promise<LoopbackRedirect> {
-  let outcome: Outcome | undefined;
-  let onOutcome: ((o: Outcome) => void) | undefined;
-  let closing: Promise<void> | undefined;
-  let waiting = false;
-
-  const settle = (o: Outcome): boolean => {
-    if (outcome) return false;
-    outcome = o;
-    onOutcome?.(o);
-    return true;
-  };
-
-  const server = http.createServer((req, res) => {
-    res.setHeader('Connection', 'close');
-    res.setHeader('Cache-Control', 'no-store');
-    const port = (server.address() as AddressInfo | null)?.port;
-    // Only a request addressed to this loopback listener may end the sign-in; a page behind a
-    // rebound DNS name (Host: evil.example) must not.
-    const allowed = ['127.0.0.1', 'localhost', '[::1]'].map((h) => `${h}:${port}`);
-    if (!allowed.includes(req.headers.host ?? '')) {
-      page(res, 403, 'Forbidden', 'This address only accepts the sign-in redirect.');
-      return;
-    }
-    const url = new URL(req.url ?? '/', `http://${options.host}:${port}`);
-    if (url.pathname !== options.path) {
-      page(res, 404, 'Not found', 'Nothing here.');
-      return;
-    }
-    if (req.method !== 'GET') {
-      res.setHeader('Allow', 'GET');
-      page(res, 405, 'Method not allowed', 'The sign-in redirect is a GET request.');
-      return;
-    }
-    const result = outcomeOf(url, options.expectedState);
-    if (!settle(result)) {
-      page(res, 410, 'Sign-in already finished', 'You can close this tab.');
-      return;
-    }
-    if (result.ok) {
-      page(res, 200, 'Signed in', 'You can close this tab and return to OneHop.');
-    } else {
-      page(res, 400, 'Sign-in failed', `${result.error.message} You can close this tab.`);
-    }
+  const server = await startOneShotServer<URL>({
+    bindHosts: [bindAddress(options.host)],
+    forbidden: (res) =>
+      page(res, 403, 'Forbidden', 'This address only accepts the sign-in redirect.'),
+    finished: (res) => page(res, 410, 'Sign-in already finished', 'You can close this tab.'),
+    route: (req, port) => {
+      const url = new URL(req.url ?? '/', `http://${options.host}:${port}`);
+      if (url.pathname !== options.path) {
+        return { answer: (res) => page(res, 404, 'Not found', 'Nothing here.') };
+      }
+      if (req.method !== 'GET') {
+        return {
+          answer: (res) => {
+            res.setHeader('Allow', 'GET');
+            page(res, 405, 'Method not allowed', 'The sign-in redirect is a GET request.');
+          },
+        };
+      }
+      return { decide: () => verdictOf(url, options.expectedState) };
+    },
+    cancelledError: cancelled,
+    timeoutError: (timeoutMs) =>
+      new OidcSignInError(
+        'timeout',
+        `Nobody finished the sign-in in the browser within ${durationInWords(timeoutMs)}; sign in again.`,
+      ),
+    defaultTimeoutMs: REDIRECT_TIMEOUT_MS,
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, bindAddress(options.host), () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-      setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
-    });
-    settle({ ok: false, error: cancelled() });
-    return closing;
-  };
-
-  const waitForResult = async (wait: WaitOptions = {}): Promise<URL> => {
-    if (waiting) throw new Error('waitForResult may be called once.');
-    waiting = true;
-    const timeoutMs = wait.timeoutMs ?? REDIRECT_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    try {
-      const result = await new Promise<Outcome>((resolve) => {
-        if (outcome) return resolve(outcome);
-        onOutcome = resolve;
-        timer = setTimeout(() => {
-          settle({
-            ok: false,
-            error: new OidcSignInError(
-              'timeout',
-              `Nobody finished the sign-in in the browser within ${durationInWords(timeoutMs)}; sign in again.`,
-            ),
-          });
-        }, timeoutMs);
-        onAbort = () => settle({ ok: false, error: cancelled() });
-        if (wait.signal?.aborted) onAbort();
-        else wait.signal?.addEventListener('abort', onAbort, { once: true });
-      });
-      if (!result.ok) throw result.error;
-      return result.url;
-    } finally {
-      clearTimeout(timer);
-      if (onAbort) wait.signal?.removeEventListener('abort', onAbort);
-      await close();
-    }
-  };
-
   return {
-    redirectUri: `http://${options.host}:${port}${options.path}`,
-    port,
-    waitForResult,
-    close,
+    redirectUri: `http://${options.host}:${server.port}${options.path}`,
+    port: server.port,
+    waitForResult: server.waitForResult,
+    close: server.close,
   };
 }

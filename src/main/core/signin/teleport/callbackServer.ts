@@ -1,5 +1,10 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import {
+  startOneShotServer,
+  type Outcome,
+  type Verdict,
+  type WaitOptions,
+} from '../loopback/oneShotServer';
 import { durationInWords } from './duration';
 import { CANCELLED_MESSAGE, TeleportSignInError } from './errors';
 import { clip } from './http';
@@ -10,8 +15,6 @@ import { newSecretKey, open } from './sealed';
 export const CALLBACK_TIMEOUT_MS = 180_000;
 /** A sealed response with certificates for many clusters stays far below this. */
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-/** After the result, slow browser connections get this long before they are cut. */
-const CLOSE_GRACE_MS = 1000;
 
 export interface CallbackServerOptions {
   /** `https://proxy:port`: the browser is sent back to its `/web/msg/…` pages. */
@@ -20,10 +23,7 @@ export interface CallbackServerOptions {
   maxBodyBytes?: number;
 }
 
-export interface WaitOptions {
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
+export type { WaitOptions };
 
 export interface CallbackServer {
   /** `http://127.0.0.1:<port>/callback?secret_key=<64 hex>`: exactly what ValidateClientRedirect accepts. */
@@ -37,29 +37,24 @@ export interface CallbackServer {
   close(): Promise<void>;
 }
 
-type Outcome = { ok: true; login: TeleportLogin } | { ok: false; error: TeleportSignInError };
+const failure = (message: string): Outcome<TeleportLogin> => ({
+  ok: false,
+  error: new TeleportSignInError('callback', message),
+});
 
 /** `err` wins over `response`, as in tsh (`redirector.go:callback` checks `Has("err")` first). */
-function outcomeOf(params: URLSearchParams, secretKey: string): Outcome {
+function outcomeOf(params: URLSearchParams, secretKey: string): Outcome<TeleportLogin> {
   if (params.has('err')) {
     const reason = clip(params.get('err') ?? '');
     const message = reason
       ? `Teleport reported a sign-in error: ${reason}`
       : 'Teleport reported a sign-in error without details; ask your administrators to check its log.';
-    return { ok: false, error: new TeleportSignInError('callback', message) };
+    return failure(message);
   }
   const response = params.get('response');
-  if (!response) {
-    return {
-      ok: false,
-      error: new TeleportSignInError(
-        'callback',
-        'The browser came back without a sign-in response; sign in again.',
-      ),
-    };
-  }
+  if (!response) return failure('The browser came back without a sign-in response; sign in again.');
   try {
-    return { ok: true, login: parseLoginResponse(open(response, secretKey)) };
+    return { ok: true, value: parseLoginResponse(open(response, secretKey)) };
   } catch (error) {
     if (error instanceof TeleportSignInError) return { ok: false, error };
     throw error;
@@ -91,78 +86,24 @@ function readBody(req: http.IncomingMessage, max: number): Promise<string | unde
   });
 }
 
-function listen(server: http.Server): Promise<string> {
-  const attempt = (host: string) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  // tsh binds 127.0.0.1 and falls back to [::1] (httptest.NewServer); both pass ValidateClientRedirect.
-  return attempt('127.0.0.1').then(
-    () => '127.0.0.1',
-    () => attempt('::1').then(() => '[::1]'),
-  );
-}
-
-function isLoopbackHost(hostHeader: string | undefined, server: http.Server): boolean {
-  const port = (server.address() as { port: number } | null)?.port;
-  return (
-    port !== undefined &&
-    [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(hostHeader ?? '')
-  );
-}
-
 /** Starts the loopback server the proxy sends the browser back to (teleport-sso.md §2). */
 export async function startCallbackServer(options: CallbackServerOptions): Promise<CallbackServer> {
   const secretKey = newSecretKey();
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const base = options.proxyWebUrl.replace(/\/+$/, '');
-  let outcome: Outcome | undefined;
-  let onOutcome: ((o: Outcome) => void) | undefined;
-  let closing: Promise<void> | undefined;
-  let waiting = false;
 
-  const settle = (o: Outcome): boolean => {
-    if (outcome) return false;
-    outcome = o;
-    onOutcome?.(o);
-    return true;
-  };
-
-  const server = http.createServer((req, res) => {
-    // The browser follows a redirect here once; nothing should reuse the connection.
-    res.setHeader('Connection', 'close');
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Access-Control-Allow-Origin', '*'); // as tsh's wrapCallback
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    // Only the browser coming back to this exact loopback address may end the sign-in; a page
-    // behind a rebound DNS name (Host: evil.example) could otherwise abort it with a bad answer.
-    if (!isLoopbackHost(req.headers.host, server)) return send(res, 403, 'Forbidden.');
-    if (url.pathname !== '/callback') return send(res, 404, 'Not found.');
-    if (req.method === 'OPTIONS') return send(res, 200, 'OK');
-    if (req.method !== 'GET' && req.method !== 'POST') {
-      return send(res, 405, 'Method not allowed.', { Allow: 'GET, POST, OPTIONS' });
-    }
-    const finished = () =>
-      send(res, 410, 'This sign-in has already finished; you can close this tab.');
-    if (outcome) return finished();
-    void (async () => {
+  const decide = async (req: http.IncomingMessage, url: URL): Promise<Verdict<TeleportLogin>> => {
+    try {
       let params = url.searchParams;
       if (req.method === 'POST') {
         const body = await readBody(req, maxBody);
-        if (outcome) return finished();
         if (body === undefined) {
-          settle({
-            ok: false,
-            error: new TeleportSignInError(
-              'callback',
+          return {
+            outcome: failure(
               `The browser sent a sign-in response larger than ${Math.round(maxBody / 1024)} KiB; sign in again.`,
             ),
-          });
-          return send(res, 413, 'Sign-in response too large.');
+            answer: (res) => send(res, 413, 'Sign-in response too large.'),
+          };
         }
         // Go's r.Form: body values first, then the query.
         const form = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')
@@ -171,61 +112,47 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
         for (const [key, value] of url.searchParams) form.append(key, value);
         params = form;
       }
-      const result = outcomeOf(params, secretKey);
-      if (!settle(result)) return finished();
-      const page = result.ok ? '/web/msg/info/login_success' : '/web/msg/error/login';
-      send(res, 302, 'Redirecting.', { Location: `${base}${page}` });
-    })().catch(() => {
-      settle({
-        ok: false,
-        error: new TeleportSignInError(
-          'callback',
-          'The browser connection failed during sign-in; sign in again.',
-        ),
-      });
-      if (!res.headersSent) send(res, 500, 'Sign-in failed.');
-    });
-  });
-
-  const host = await listen(server);
-  const { port } = server.address() as AddressInfo;
-
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-      setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
-    });
-    settle({ ok: false, error: new TeleportSignInError('cancelled', CANCELLED_MESSAGE) });
-    return closing;
-  };
-
-  const waitForResult = ({ timeoutMs = CALLBACK_TIMEOUT_MS, signal }: WaitOptions = {}) => {
-    if (waiting) return Promise.reject(new Error('waitForResult may be called only once.'));
-    waiting = true;
-    return new Promise<TeleportLogin>((resolve, reject) => {
-      const onAbort = () =>
-        settle({ ok: false, error: new TeleportSignInError('cancelled', CANCELLED_MESSAGE) });
-      const timer = setTimeout(() => {
-        settle({
-          ok: false,
-          error: new TeleportSignInError(
-            'timeout',
-            `No answer from the browser within ${durationInWords(timeoutMs)} — sign-in cancelled.`,
-          ),
-        });
-      }, timeoutMs);
-      const finish = (o: Outcome) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        void close().then(() => (o.ok ? resolve(o.login) : reject(o.error)));
+      const outcome = outcomeOf(params, secretKey);
+      const page = outcome.ok ? '/web/msg/info/login_success' : '/web/msg/error/login';
+      return {
+        outcome,
+        answer: (res) => send(res, 302, 'Redirecting.', { Location: `${base}${page}` }),
       };
-      if (outcome) return finish(outcome);
-      onOutcome = finish;
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    } catch {
+      return {
+        outcome: failure('The browser connection failed during sign-in; sign in again.'),
+        answer: (res) => send(res, 500, 'Sign-in failed.'),
+      };
+    }
   };
+
+  const server = await startOneShotServer<TeleportLogin>({
+    // tsh binds 127.0.0.1 and falls back to [::1] (httptest.NewServer); both pass ValidateClientRedirect.
+    bindHosts: ['127.0.0.1', '::1'],
+    headers: { 'Access-Control-Allow-Origin': '*' }, // as tsh's wrapCallback
+    forbidden: (res) => send(res, 403, 'Forbidden.'),
+    finished: (res) => send(res, 410, 'This sign-in has already finished; you can close this tab.'),
+    route: (req) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname !== '/callback') return { answer: (res) => send(res, 404, 'Not found.') };
+      if (req.method === 'OPTIONS') return { answer: (res) => send(res, 200, 'OK') };
+      if (req.method !== 'GET' && req.method !== 'POST') {
+        return {
+          answer: (res) => send(res, 405, 'Method not allowed.', { Allow: 'GET, POST, OPTIONS' }),
+        };
+      }
+      return { decide: () => decide(req, url) };
+    },
+    cancelledError: () => new TeleportSignInError('cancelled', CANCELLED_MESSAGE),
+    timeoutError: (timeoutMs) =>
+      new TeleportSignInError(
+        'timeout',
+        `No answer from the browser within ${durationInWords(timeoutMs)} — sign-in cancelled.`,
+      ),
+    defaultTimeoutMs: CALLBACK_TIMEOUT_MS,
+  });
+  const host = server.boundHost === '::1' ? '[::1]' : server.boundHost;
+  const { port, waitForResult, close } = server;
 
   return {
     redirectUrl: `http://${host}:${port}/callback?secret_key=${secretKey}`,

@@ -68,6 +68,14 @@ module.exports = {
       to: { path: '^src/(renderer|preload)/' },
     },
     {
+      name: 'ssh2-only-in-wrapper',
+      comment:
+        'ssh2 is untyped and patched: only its typed wrapper src/main/core/ssh/ssh2.ts loads it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/main/core/ssh/ssh2\\.ts$' },
+      to: { path: '^node_modules/ssh2/' },
+    },
+    {
       name: 'cli-and-web-hosts-no-electron',
       comment: 'The CLI and the browser-mode host run in plain Node without Electron.',
       severity: 'error',

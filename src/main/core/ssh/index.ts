@@ -36,3 +36,4 @@ export {
   type SshHop,
 } from './errors';
 export { certHostKeyAlgorithms, ssh2NativeCryptoAvailable } from './ssh2';
+export * from './agent';

@@ -3,7 +3,12 @@
  * one action per site, and the macOS title. No `electron` import, so it is unit tested; the menu
  * is rebuilt from this once a minute and on every status event (menus cannot tick every second).
  */
-import type { SiteStatus } from '../../shared/model/certificate';
+import {
+  secondsLeft,
+  stateAt as certificateStateAt,
+  type CertificateState,
+  type SiteStatus,
+} from '../../shared/model/certificate';
 import type { TrayState } from './icons';
 
 export interface TrayAction {
@@ -20,10 +25,7 @@ export interface TrayModel {
   title: string;
 }
 
-/** Seconds left at `now`, or null without a certificate. */
-export function secondsLeft(status: SiteStatus, now: number): number | null {
-  return status.validBefore ? Math.floor((Date.parse(status.validBefore) - now) / 1000) : null;
-}
+export { secondsLeft };
 
 /** `3 h 12 min`, `42 min`, `less than a minute`: minute precision, as the menu refreshes. */
 export function formatRemaining(seconds: number): string {
@@ -35,15 +37,11 @@ export function formatRemaining(seconds: number): string {
   return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }
 
-type Shown = 'signed-out' | 'valid' | 'expiring' | 'expired' | 'not-yet-valid';
+type Shown = CertificateState;
 
 /** The state at `now`: the core announces changes, but the menu refreshes in between. */
 export function stateAt(status: SiteStatus, now: number, warningMinutes: number): Shown {
-  if (status.state === 'signed-out' || status.state === 'not-yet-valid') return status.state;
-  const left = secondsLeft(status, now);
-  if (left === null) return status.state;
-  if (left <= 0) return 'expired';
-  return left < warningMinutes * 60 ? 'expiring' : 'valid';
+  return certificateStateAt(status, now, warningMinutes * 60_000);
 }
 
 const SEVERITY: Record<Shown, number> = {

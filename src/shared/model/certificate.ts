@@ -60,3 +60,35 @@ export const SiteStatusSchema = z.object({
 export type SiteStatus = z.infer<typeof SiteStatusSchema>;
 
 export const VaultModeSchema = z.enum(['keychain', 'session-only', 'unopened']);
+
+/**
+ * The one clock rule for a certificate with `msLeft` until `validBefore`: the core uses it to
+ * compute a status, the window and the tray to tick it between the core's updates.
+ */
+export function expiryState(
+  msLeft: number,
+  expiringThresholdMs: number,
+): 'valid' | 'expiring' | 'expired' {
+  if (msLeft <= 0) return 'expired';
+  return msLeft <= expiringThresholdMs ? 'expiring' : 'valid';
+}
+
+/** Whole seconds until `validBefore` at `nowMs`, or null when the certificate has no end. */
+export function secondsLeft(status: SiteStatus, nowMs: number): number | null {
+  if (!status.validBefore) return null;
+  return Math.floor((Date.parse(status.validBefore) - nowMs) / 1000);
+}
+
+/**
+ * A status as of `nowMs` (for UIs that tick every second). Signed-out and not-yet-valid come
+ * from the core, which announces when a certificate becomes valid.
+ */
+export function stateAt(
+  status: SiteStatus,
+  nowMs: number,
+  expiringThresholdMs: number,
+): CertificateState {
+  if (status.state === 'signed-out' || status.state === 'not-yet-valid') return status.state;
+  if (!status.validBefore) return status.state;
+  return expiryState(Date.parse(status.validBefore) - nowMs, expiringThresholdMs);
+}

@@ -3,7 +3,7 @@
  * tells when that status next changes on its own (valid → expiring → expired), so the service
  * can wake up exactly then instead of polling.
  */
-import type { SiteStatus } from '../../../shared/model/certificate';
+import { expiryState, type SiteStatus } from '../../../shared/model/certificate';
 import { siteAddress, type Site } from '../../../shared/model/settings';
 import { parseCertificateLine } from '../credentials/sshKeys';
 import type { TshProfile } from '../credentials/tsh';
@@ -69,13 +69,7 @@ export function siteStatus(
   const after = cert.validAfter?.getTime() ?? Number.NEGATIVE_INFINITY;
   const before = cert.validBefore?.getTime() ?? Number.POSITIVE_INFINITY;
   const state: SiteStatus['state'] =
-    now < after
-      ? 'not-yet-valid'
-      : now >= before
-        ? 'expired'
-        : before - now <= context.expiringThresholdMs
-          ? 'expiring'
-          : 'valid';
+    now < after ? 'not-yet-valid' : expiryState(before - now, context.expiringThresholdMs);
   return {
     ...base,
     kind: credentials.issuer === 'tsh' ? 'tsh' : site.kind,

@@ -2,28 +2,23 @@
  * Words and numbers for a certificate's status, shared by the sidebar and the site view. Pure,
  * so the countdown rules are unit tested without a browser.
  */
-import type {
-  CertificateState,
-  SignInPhase,
-  SiteStatus,
+import {
+  secondsLeft,
+  stateAt as certificateStateAt,
+  type CertificateState,
+  type SignInPhase,
+  type SiteStatus,
 } from '../../../../shared/model/certificate';
 
 /** Seconds left at `now` (negative once expired), or null without a certificate. */
-export function remainingSeconds(status: SiteStatus, now: number): number | null {
-  if (!status.validBefore) return null;
-  return Math.floor((Date.parse(status.validBefore) - now) / 1000);
-}
+export const remainingSeconds = secondsLeft;
 
 /**
  * The state at `now`. The core announces state changes, but the window ticks every second in
  * between, so a countdown that reaches zero turns red at once instead of at the next event.
  */
 export function stateAt(status: SiteStatus, now: number, warningMinutes: number): CertificateState {
-  if (status.state === 'signed-out' || status.state === 'not-yet-valid') return status.state;
-  const left = remainingSeconds(status, now);
-  if (left === null) return status.state;
-  if (left <= 0) return 'expired';
-  return left < warningMinutes * 60 ? 'expiring' : 'valid';
+  return certificateStateAt(status, now, warningMinutes * 60_000);
 }
 
 /** `3 h 12 min` above an hour, `42:17` below it, `0:00` once expired. */

@@ -28,6 +28,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface OpenedVaultLike {
   vault: Vault;
   warning?: string;
+  /** Why there is no keychain (session-only vault), in plain words. */
+  keychainError?: Error;
 }
 
 export interface SignInServiceOptions {
@@ -87,9 +89,7 @@ export class SignInService {
     let vaultProblem: string | undefined;
     try {
       const { vault } = await this.#openVault();
-      stored = Object.fromEntries(
-        await Promise.all(sites.map(async (s) => [s.name, await vault.get(s.name)] as const)),
-      );
+      stored = await vault.entries();
     } catch (error) {
       vaultProblem = describe(error);
     }
@@ -133,11 +133,7 @@ export class SignInService {
     if (opened.vault.mode === 'session-only' && this.#options.requirePersistentVault) {
       throw new ContractError({
         code: 'storage',
-        message:
-          `${opened.warning ?? 'No keychain is available.'} The CLI cannot keep credentials in memory between commands; sign in from the OneHop app, or make a keychain available.`.replace(
-            / Until then, credentials will be kept in memory until OneHop quits\./,
-            '',
-          ),
+        message: `${opened.keychainError?.message ?? 'No keychain is available.'} The CLI cannot keep credentials in memory between commands; sign in from the OneHop app, or make a keychain available.`,
       });
     }
     const warnings: string[] = [];
@@ -185,13 +181,13 @@ export class SignInService {
       const failure = asContractError(error);
       // Issuers report a cancel with their own error types; it is not a problem to show.
       if (failure.code !== 'cancelled') this.#problems.set(site.name, describe(error));
+      this.#pending.delete(site.name);
+      await this.#announce();
       throw failure;
     } finally {
       this.#pending.delete(site.name);
-      await this.#announce();
     }
-    const status = (await this.statuses()).find((s) => s.site === site.name)!;
-    return { status, warnings };
+    return { status: await this.#announceSite(site.name), warnings };
   }
 
   cancel(siteName: string): boolean {
@@ -210,8 +206,7 @@ export class SignInService {
     await vault.remove(site.name);
     this.#problems.delete(site.name);
     this.#forgetAlerts(site.name);
-    await this.#announce();
-    return (await this.statuses()).find((s) => s.site === site.name)!;
+    return this.#announceSite(site.name);
   }
 
   close(): void {
@@ -220,14 +215,23 @@ export class SignInService {
     for (const name of [...this.#pending.keys()]) this.cancel(name);
   }
 
-  /** Recompute and push the status to every UI. */
-  async #announce(): Promise<void> {
-    if (this.#closed) return;
+  /** Recompute and push the status to every UI; undefined when it could not be computed. */
+  async #announce(): Promise<SiteStatus[] | undefined> {
+    if (this.#closed) return undefined;
     try {
-      this.#options.bus.emit('signin.status', { sites: await this.statuses() });
+      const statuses = await this.statuses();
+      this.#options.bus.emit('signin.status', { sites: statuses });
+      return statuses;
     } catch (error) {
       this.#options.log?.(`onehop: could not compute the sign-in status: ${describe(error)}`);
+      return undefined;
     }
+  }
+
+  /** Announce, and return one site's status from the same computation. */
+  async #announceSite(site: string): Promise<SiteStatus> {
+    const statuses = (await this.#announce()) ?? (await this.statuses());
+    return statuses.find((s) => s.site === site)!;
   }
 
   #arm(statuses: SiteStatus[], now: Date): void {

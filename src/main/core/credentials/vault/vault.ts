@@ -141,6 +141,11 @@ export class Vault {
     return this.exclusive(async () => (await this.backend.load())[site]);
   }
 
+  /** Every site's credentials, from one read of the vault (for status across all sites). */
+  entries(): Promise<Readonly<Record<string, SiteCredentials>>> {
+    return this.exclusive(() => this.backend.load());
+  }
+
   /** Site names that have credentials, sorted. */
   list(): Promise<string[]> {
     return this.exclusive(async () => Object.keys(await this.backend.load()).sort());

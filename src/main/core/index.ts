@@ -12,12 +12,11 @@ import { openVault, Vault } from './credentials/vault';
 import {
   createBrowserOpener,
   createSignInHandlers,
+  lazyIssuer,
   SignInService,
   type Issuer,
   type OpenUrl,
 } from './signin';
-import { TeleportIssuer } from './signin/teleport/teleportIssuer';
-import { OidcCaIssuer } from './signin/oidc';
 import { defaultTshHome, readTshProfiles } from './credentials/tsh';
 
 export { EventBus } from './events/bus';
@@ -64,7 +63,16 @@ export function createCore(options: CoreOptions): Core {
   const signIn = new SignInService({
     settings,
     bus: events,
-    issuers: options.issuers ?? { teleport: new TeleportIssuer(), 'oidc-ca': new OidcCaIssuer() },
+    issuers: options.issuers ?? {
+      teleport: lazyIssuer('teleport', async () => {
+        const { TeleportIssuer } = await import('./signin/teleport/teleportIssuer');
+        return new TeleportIssuer();
+      }),
+      'oidc-ca': lazyIssuer('oidc-ca', async () => {
+        const { OidcCaIssuer } = await import('./signin/oidc');
+        return new OidcCaIssuer();
+      }),
+    },
     openVault: () => openVault({ dir: options.dataDir }),
     resetVault: async () => {
       await Vault.reset({ dir: options.dataDir });

@@ -6,6 +6,7 @@ export { SignInService, CLOCK_SKEW_WARNING_MS, type SignInServiceOptions } from 
 export { createSignInHandlers } from './commands';
 export { createBrowserOpener, systemOpener, assertWebUrl, type OpenUrl } from './browser';
 export { siteStatus, signedOutStatus, nextTransition } from './status';
+export { lazyIssuer } from './issuer';
 export type {
   Issuer,
   IssuedCredentials,

@@ -54,3 +54,21 @@ export interface Issuer {
     options: SignInOptions & { signal: AbortSignal },
   ): Promise<SignInResult | undefined>;
 }
+
+/**
+ * An issuer loaded on first use: the Teleport and OIDC modules (openid-client, key generation)
+ * cost a few hundred milliseconds to import, which every CLI command would otherwise pay.
+ */
+export function lazyIssuer(kind: Issuer['kind'], load: () => Promise<Issuer>): Issuer {
+  let loaded: Promise<Issuer> | undefined;
+  const issuer = () => (loaded ??= load());
+  return {
+    kind,
+    async signIn(site, options, interaction) {
+      return (await issuer()).signIn(site, options, interaction);
+    },
+    async renew(site, stored, options) {
+      return (await issuer()).renew?.(site, stored, options);
+    },
+  };
+}

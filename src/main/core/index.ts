@@ -18,6 +18,7 @@ import {
   type OpenUrl,
 } from './signin';
 import { defaultTshHome, readTshProfiles } from './credentials/tsh';
+import { notYetBuilt } from './notYetBuilt';
 
 export { EventBus } from './events/bus';
 export { createDispatcher, type Dispatcher, type CommandHandlers } from './rpc/dispatcher';
@@ -96,6 +97,23 @@ export function createCore(options: CoreOptions): Core {
       }),
       ...createSettingsHandlers(settings, events),
       ...createSignInHandlers(signIn),
+      ...notYetBuilt([
+        'hosts.update',
+        'terminal.open',
+        'terminal.list',
+        'terminal.write',
+        'terminal.resize',
+        'terminal.ack',
+        'terminal.reconnect',
+        'terminal.close',
+        'hostkey.answer',
+        'tunnels.status',
+        'tunnels.save',
+        'tunnels.remove',
+        'tunnels.start',
+        'tunnels.stop',
+        'tunnels.launch',
+      ]),
     },
     {
       onInternalError: (command, error) =>

@@ -15,6 +15,16 @@ import {
   OidcCaSiteSchema,
 } from '../model/settings';
 import { SiteStatusSchema, VaultModeSchema } from '../model/certificate';
+import {
+  HostKeyAnswerSchema,
+  TerminalIdSchema,
+  TerminalInfoSchema,
+  TerminalTargetSchema,
+} from '../model/terminal';
+import { TunnelRuntimeSchema } from '../model/tunnel';
+import { TunnelProfileSchema, LabelSchema } from '../model/settings';
+import { opensshCommands } from './openssh';
+import { sandboxCommands } from './sandbox';
 
 export const NoticeSchema = z.object({
   id: z.string(),
@@ -122,6 +132,11 @@ export const commands = {
       .strict(),
     response: z.object({ host: HostSchema }),
   },
+  /** Replace a saved host (rename allowed: `name` is the current name). */
+  'hosts.update': {
+    request: z.object({ name: NameSchema, host: HostSchema }).strict(),
+    response: z.object({ host: HostSchema }),
+  },
   'hosts.remove': {
     request: z.object({ name: NameSchema }).strict(),
     response: z.object({ removed: z.literal(true) }),
@@ -167,6 +182,94 @@ export const commands = {
     request: z.object({ site: NameSchema }).strict(),
     response: z.object({ status: SiteStatusSchema }),
   },
+  /**
+   * Open a terminal (pty shell) to a saved host or an ad-hoc destination. Resolves at once with
+   * the session; connection progress, output and host key prompts arrive as events.
+   */
+  'terminal.open': {
+    request: z
+      .object({
+        target: TerminalTargetSchema,
+        cols: z.number().int().min(1).max(1000),
+        rows: z.number().int().min(1).max(1000),
+      })
+      .strict(),
+    response: z.object({ terminal: TerminalInfoSchema }),
+  },
+  'terminal.list': {
+    request: Empty,
+    response: z.object({ terminals: z.array(TerminalInfoSchema) }),
+  },
+  /** Keystrokes and pastes (UTF-8 text). */
+  'terminal.write': {
+    request: z.object({ id: TerminalIdSchema, data: z.string().max(1024 * 1024) }).strict(),
+    response: z.object({}),
+  },
+  'terminal.resize': {
+    request: z
+      .object({
+        id: TerminalIdSchema,
+        cols: z.number().int().min(1).max(1000),
+        rows: z.number().int().min(1).max(1000),
+      })
+      .strict(),
+    response: z.object({}),
+  },
+  /** Flow control: the UI has rendered this many more characters of `terminal.data`. */
+  'terminal.ack': {
+    request: z.object({ id: TerminalIdSchema, chars: z.number().int().nonnegative() }).strict(),
+    response: z.object({}),
+  },
+  'terminal.reconnect': {
+    request: z.object({ id: TerminalIdSchema }).strict(),
+    response: z.object({ terminal: TerminalInfoSchema }),
+  },
+  'terminal.close': {
+    request: z.object({ id: TerminalIdSchema }).strict(),
+    response: z.object({}),
+  },
+  /** The user's answer to a `hostkey.prompt` event. */
+  'hostkey.answer': {
+    request: z.object({ id: z.string().min(1), answer: HostKeyAnswerSchema }).strict(),
+    response: z.object({ accepted: z.boolean() }),
+  },
+  'tunnels.status': {
+    request: Empty,
+    response: z.object({ tunnels: z.array(TunnelRuntimeSchema) }),
+  },
+  /**
+   * Add or replace a tunnel profile (`previousName` renames). A bind address other than
+   * loopback is refused unless `allowNetworkBind` confirms the user accepted the warning.
+   */
+  'tunnels.save': {
+    request: z
+      .object({
+        profile: TunnelProfileSchema,
+        previousName: LabelSchema.optional(),
+        allowNetworkBind: z.boolean().optional(),
+      })
+      .strict(),
+    response: z.object({ profile: TunnelProfileSchema }),
+  },
+  'tunnels.remove': {
+    request: z.object({ name: LabelSchema }).strict(),
+    response: z.object({ removed: z.literal(true) }),
+  },
+  'tunnels.start': {
+    request: z.object({ name: LabelSchema }).strict(),
+    response: z.object({ tunnel: TunnelRuntimeSchema }),
+  },
+  'tunnels.stop': {
+    request: z.object({ name: LabelSchema }).strict(),
+    response: z.object({ tunnel: TunnelRuntimeSchema }),
+  },
+  /** Start the profile's launcher (waits until the tunnel listens). */
+  'tunnels.launch': {
+    request: z.object({ name: LabelSchema }).strict(),
+    response: z.object({ tunnel: TunnelRuntimeSchema }),
+  },
+  ...opensshCommands,
+  ...sandboxCommands,
 } as const;
 
 export type Commands = typeof commands;

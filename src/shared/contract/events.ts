@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { SettingsSchema } from '../model/settings';
 import { NoticeSchema } from './commands';
 import { SiteStatusSchema } from '../model/certificate';
+import { HostKeyPromptSchema, TerminalIdSchema, TerminalInfoSchema } from '../model/terminal';
+import { TunnelRuntimeSchema } from '../model/tunnel';
 
 export const events = {
   /** The settings document changed (from this UI, another window, or the CLI). */
@@ -18,6 +20,22 @@ export const events = {
   'signin.alert': z.object({
     site: z.string(),
     kind: z.enum(['expires-in-60', 'expires-in-10', 'expired', 'renewed', 'renewal-failed']),
+    message: z.string(),
+  }),
+  /** Terminal output, batched; the UI acknowledges rendered characters with `terminal.ack`. */
+  'terminal.data': z.object({ id: TerminalIdSchema, data: z.string() }),
+  /** A terminal's state, title or problem changed (also sent once when it opens). */
+  'terminal.state': z.object({ terminal: TerminalInfoSchema }),
+  /** A host presented a key nobody vouches for: ask the user (answer with `hostkey.answer`). */
+  'hostkey.prompt': HostKeyPromptSchema,
+  /** The prompt was answered elsewhere or timed out: close the dialog. */
+  'hostkey.resolved': z.object({ id: z.string() }),
+  /** Tunnel states and counters (sent on change, counters at most every second). */
+  'tunnels.status': z.object({ tunnels: z.array(TunnelRuntimeSchema) }),
+  /** An autostarted tunnel failed or recovered (OS notification). */
+  'tunnels.alert': z.object({
+    name: z.string(),
+    kind: z.enum(['failed', 'recovered']),
     message: z.string(),
   }),
 } as const;

@@ -41,6 +41,22 @@ export interface Ssh2ConnectConfig {
   forceIPv4?: boolean;
 }
 
+/** A pseudo-terminal request (`pty-req`). */
+export interface Ssh2PtyOptions {
+  term: string;
+  cols: number;
+  rows: number;
+  width?: number;
+  height?: number;
+  modes?: Record<string, number>;
+}
+
+/** A pty channel: a channel that can also be resized and signalled. */
+export interface Ssh2PtyChannel extends Ssh2Channel {
+  setWindow(rows: number, cols: number, height: number, width: number): void;
+  signal?(name: string): void;
+}
+
 export interface Ssh2Client extends EventEmitter {
   connect(config: Ssh2ConnectConfig): this;
   end(): this;
@@ -48,6 +64,16 @@ export interface Ssh2Client extends EventEmitter {
   exec(
     command: string,
     callback: (error: Ssh2Error | undefined, channel: Ssh2Channel) => void,
+  ): boolean;
+  exec(
+    command: string,
+    options: { pty?: Ssh2PtyOptions; env?: Record<string, string> },
+    callback: (error: Ssh2Error | undefined, channel: Ssh2PtyChannel) => void,
+  ): boolean;
+  shell(
+    window: Ssh2PtyOptions,
+    options: { env?: Record<string, string> },
+    callback: (error: Ssh2Error | undefined, channel: Ssh2PtyChannel) => void,
   ): boolean;
   forwardOut(
     srcIP: string,

@@ -19,6 +19,17 @@ import {
 } from './signin';
 import { defaultTshHome, readTshProfiles } from './credentials/tsh';
 import { notYetBuilt } from './notYetBuilt';
+import {
+  ConnectionPool,
+  HostKeyPrompts,
+  KnownHostsStore,
+  resolveRoute,
+  type ResolvedRoute,
+} from './connections';
+import { createTerminalHandlers, TerminalService } from './terminals';
+import type { TerminalTarget } from '../../shared/model/terminal';
+import { createSandboxHandlers } from './sandbox';
+import { createOpenSshHandlers, OpenSshHandoff } from './openssh';
 
 export { EventBus } from './events/bus';
 export { createDispatcher, type Dispatcher, type CommandHandlers } from './rpc/dispatcher';
@@ -45,6 +56,10 @@ export interface CoreOptions {
   issuers?: Partial<Record<'teleport' | 'oidc-ca', Issuer>>;
   /** Where existing `tsh` logins are read from (default `$TELEPORT_HOME` or `~/.tsh`); false: none. */
   tshHome?: string | false;
+  /** The user's known_hosts, read-only (default ~/.ssh/known_hosts); false: none. */
+  userKnownHosts?: string | false;
+  /** Close unused SSH connections after this long (default 5 min). */
+  sshIdleTimeoutMs?: number;
 }
 
 export interface Core {
@@ -53,6 +68,12 @@ export interface Core {
   readonly events: EventBus;
   readonly dispatcher: Dispatcher;
   readonly signIn: SignInService;
+  /** Shared SSH connections (terminals, tunnels, `onehop ssh`). */
+  readonly pool: ConnectionPool;
+  readonly terminals: TerminalService;
+  readonly knownHosts: KnownHostsStore;
+  /** Where a saved host or an ad-hoc destination is reached (site, login, jump). */
+  resolveRoute(target: TerminalTarget): Promise<ResolvedRoute>;
   close(): Promise<void>;
 }
 
@@ -86,6 +107,26 @@ export function createCore(options: CoreOptions): Core {
         : () => readTshProfiles(options.tshHome || defaultTshHome()),
     log,
   });
+  const knownHosts = new KnownHostsStore({
+    dataDir: options.dataDir,
+    ...(options.userKnownHosts === undefined ? {} : { userKnownHosts: options.userKnownHosts }),
+    log,
+  });
+  const prompts = new HostKeyPrompts(events);
+  const pool = new ConnectionPool({
+    knownHosts,
+    // The CLI never prompts: unknown keys are refused unless --accept-new-host-key.
+    ...(options.host === 'cli' ? {} : { prompt: (info, hop) => prompts.ask(info, hop) }),
+    ...(options.sshIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.sshIdleTimeoutMs }),
+    log,
+  });
+  const route = (target: TerminalTarget) =>
+    resolveRoute(settings.get(), target, (site) => signIn.credentials(site));
+  const terminals = new TerminalService({ pool, bus: events, resolve: route, log });
+  const stopFollowingCredentials = signIn.onCredentialsChanged((site, credentials) => {
+    if (credentials) terminals.signedIn(site);
+    else void pool.closeSite(site);
+  });
   const dispatcher = createDispatcher(
     {
       'app.info': () => ({
@@ -97,16 +138,17 @@ export function createCore(options: CoreOptions): Core {
       }),
       ...createSettingsHandlers(settings, events),
       ...createSignInHandlers(signIn),
+      ...createSandboxHandlers(settings, events, options.dataDir, signIn),
+      ...createTerminalHandlers(terminals),
+      ...createOpenSshHandlers({
+        settings,
+        bus: events,
+        handoff: new OpenSshHandoff({ homeDir: os.homedir(), dataDir: options.dataDir }),
+        homeDir: os.homedir(),
+        credentials: (site) => signIn.credentials(site),
+      }),
+      'hostkey.answer': ({ id, answer }) => ({ accepted: prompts.answer(id, answer) }),
       ...notYetBuilt([
-        'hosts.update',
-        'terminal.open',
-        'terminal.list',
-        'terminal.write',
-        'terminal.resize',
-        'terminal.ack',
-        'terminal.reconnect',
-        'terminal.close',
-        'hostkey.answer',
         'tunnels.status',
         'tunnels.save',
         'tunnels.remove',
@@ -132,11 +174,17 @@ export function createCore(options: CoreOptions): Core {
     events,
     dispatcher,
     signIn,
-    close() {
-      // Services with resources (SSH connections, tunnels) are closed here as they arrive.
+    pool,
+    terminals,
+    knownHosts,
+    resolveRoute: route,
+    async close() {
+      stopFollowingCredentials();
+      terminals.closeAll();
+      prompts.close();
       signIn.close();
       stopWatching();
-      return Promise.resolve();
+      await pool.closeAll();
     },
   };
 }

@@ -3,6 +3,8 @@ import {
   HostSchema,
   NameSchema,
   SiteSchema,
+  type Host,
+  type Preset,
   type Settings,
   type Site,
 } from '../../../shared/model/settings';
@@ -21,6 +23,7 @@ type SettingsCommand =
   | 'sites.addOidcCa'
   | 'sites.remove'
   | 'hosts.add'
+  | 'hosts.update'
   | 'hosts.remove'
   | 'hosts.setFavourite'
   | 'ui.update';
@@ -52,23 +55,12 @@ export function createSettingsHandlers(
           message: `Unknown preset "${presetId}". Known presets: ${known}.`,
         });
       }
-      let hostsAdded = 0;
-      let tunnelsAdded = 0;
+      let added = { hostsAdded: 0, tunnelsAdded: 0 };
       change((draft) => {
         assertSiteNameFree(draft, preset.site.name);
-        draft.sites.push(preset.site);
-        for (const host of preset.hosts) {
-          if (draft.hosts.some((h) => h.name === host.name)) continue;
-          draft.hosts.push(host);
-          hostsAdded += 1;
-        }
-        for (const tunnel of preset.tunnels) {
-          if (draft.tunnels.some((t) => t.name === tunnel.name)) continue;
-          draft.tunnels.push(tunnel);
-          tunnelsAdded += 1;
-        }
+        added = addPresetTo(draft, preset);
       });
-      return { site: preset.site, hostsAdded, tunnelsAdded };
+      return { site: preset.site, ...added };
     },
 
     'sites.addTeleport': ({ address, name, sshPort }) => {
@@ -117,22 +109,22 @@ export function createSettingsHandlers(
     'hosts.add': (request) => {
       const host = HostSchema.parse(request);
       change((draft) => {
-        if (draft.hosts.some((h) => h.name === host.name)) {
-          throw new ContractError({
-            code: 'conflict',
-            message: `A host named "${host.name}" already exists.`,
-            fields: { name: 'is already used by another host' },
-          });
-        }
-        if (host.site && !draft.sites.some((s) => s.name === host.site)) {
-          throw new ContractError({
-            code: 'not-found',
-            message: `Unknown site "${host.site}". Add the site first, or leave the site empty for a plain host.`,
-            fields: { site: 'no such site' },
-          });
-        }
-        if (host.route === 'jump' && !host.site) host.route = 'direct';
+        if (draft.hosts.some((h) => h.name === host.name)) throw hostNameTaken(host.name);
+        checkHostSite(draft, host);
         draft.hosts.push(host);
+      });
+      return { host };
+    },
+
+    'hosts.update': ({ name, host }) => {
+      change((draft) => {
+        const index = draft.hosts.findIndex((h) => h.name === name);
+        if (index < 0) throw hostNotFound(name);
+        if (host.name !== name && draft.hosts.some((h) => h.name === host.name)) {
+          throw hostNameTaken(host.name);
+        }
+        checkHostSite(draft, host);
+        draft.hosts[index] = host;
       });
       return { host };
     },
@@ -161,6 +153,30 @@ export function createSettingsHandlers(
       return { ui: settings.ui };
     },
   };
+}
+
+/**
+ * Adds a preset's site, hosts and tunnel profiles to `draft` (the site name must be free). Hosts
+ * and tunnels whose names are taken are kept as they are, not overwritten.
+ */
+export function addPresetTo(
+  draft: Settings,
+  preset: Preset,
+): { hostsAdded: number; tunnelsAdded: number } {
+  let hostsAdded = 0;
+  let tunnelsAdded = 0;
+  draft.sites.push(preset.site);
+  for (const host of preset.hosts) {
+    if (draft.hosts.some((h) => h.name === host.name)) continue;
+    draft.hosts.push(host);
+    hostsAdded += 1;
+  }
+  for (const tunnel of preset.tunnels) {
+    if (draft.tunnels.some((t) => t.name === tunnel.name)) continue;
+    draft.tunnels.push(tunnel);
+    tunnelsAdded += 1;
+  }
+  return { hostsAdded, tunnelsAdded };
 }
 
 /** `host`, `host:port`, `https://host[:port][/…]`, `[v6]:port` → web address of a Teleport proxy. */
@@ -231,4 +247,24 @@ function hostNotFound(name: string): ContractError {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function hostNameTaken(name: string): ContractError {
+  return new ContractError({
+    code: 'conflict',
+    message: `A host named "${name}" already exists.`,
+    fields: { name: 'is already used by another host' },
+  });
+}
+
+/** The host's site must exist; a host without a site can only be dialled directly. */
+function checkHostSite(draft: Settings, host: Host): void {
+  if (host.site && !draft.sites.some((s) => s.name === host.site)) {
+    throw new ContractError({
+      code: 'not-found',
+      message: `Unknown site "${host.site}". Add the site first, or leave the site empty for a plain host.`,
+      fields: { site: 'no such site' },
+    });
+  }
+  if (host.route === 'jump' && !host.site) host.route = 'direct';
 }

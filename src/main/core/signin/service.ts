@@ -25,6 +25,8 @@ const TEN_MINUTES_MS = 10 * 60 * 1000;
 /** setTimeout's limit; longer waits are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+export type CredentialsListener = (site: string, credentials: SiteCredentials | undefined) => void;
+
 export interface OpenedVaultLike {
   vault: Vault;
   warning?: string;
@@ -69,10 +71,36 @@ export class SignInService {
   readonly #alerted = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #credentialListeners = new Set<CredentialsListener>();
 
   constructor(options: SignInServiceOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
+  }
+
+  /** The stored credentials of a site (undefined when signed out); for SSH and the hand-off. */
+  async credentials(siteName: string): Promise<SiteCredentials | undefined> {
+    const { vault } = await this.#openVault();
+    return vault.get(siteName);
+  }
+
+  /**
+   * Told after credentials are stored (sign-in, renewal) or removed (sign-out), so SSH
+   * sessions, tunnels and the OpenSSH hand-off can follow. Returns an unsubscribe function.
+   */
+  onCredentialsChanged(listener: CredentialsListener): () => void {
+    this.#credentialListeners.add(listener);
+    return () => this.#credentialListeners.delete(listener);
+  }
+
+  #credentialsChanged(site: string, credentials: SiteCredentials | undefined): void {
+    for (const listener of this.#credentialListeners) {
+      try {
+        listener(site, credentials);
+      } catch (error) {
+        this.#options.log?.(`onehop: a credentials listener failed: ${describe(error)}`);
+      }
+    }
   }
 
   async vaultInfo(): Promise<{ mode: 'keychain' | 'session-only'; warning: string | null }> {
@@ -177,6 +205,7 @@ export class SignInService {
       }
       await opened.vault.put(site.name, credentials);
       this.#forgetAlerts(site.name);
+      this.#credentialsChanged(site.name, credentials);
     } catch (error) {
       const failure = asContractError(error);
       // Issuers report a cancel with their own error types; it is not a problem to show.
@@ -206,6 +235,7 @@ export class SignInService {
     await vault.remove(site.name);
     this.#problems.delete(site.name);
     this.#forgetAlerts(site.name);
+    this.#credentialsChanged(site.name, undefined);
     return this.#announceSite(site.name);
   }
 
@@ -289,6 +319,7 @@ export class SignInService {
       assertCertificateForKey(credentials);
       await vault.put(site.name, credentials);
       this.#forgetAlerts(site.name);
+      this.#credentialsChanged(site.name, credentials);
       this.#options.bus.emit('signin.alert', {
         site: site.name,
         kind: 'renewed',

@@ -21,6 +21,8 @@ export type SshErrorCode =
   | 'handshake-timeout'
   | 'connection-lost'
   | 'cancelled'
+  | 'not-signed-in'
+  | 'unknown-host'
   | 'ssh-failed';
 
 /** Which connection failed: the jump (bastion/proxy) or the target behind it. */

@@ -35,5 +35,11 @@ export {
   type SshErrorCode,
   type SshHop,
 } from './errors';
-export { certHostKeyAlgorithms, ssh2NativeCryptoAvailable } from './ssh2';
+export {
+  certHostKeyAlgorithms,
+  ssh2NativeCryptoAvailable,
+  type Ssh2Channel,
+  type Ssh2PtyChannel,
+  type Ssh2PtyOptions,
+} from './ssh2';
 export * from './agent';

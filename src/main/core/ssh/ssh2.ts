@@ -71,7 +71,8 @@ export interface Ssh2Client extends EventEmitter {
     callback: (error: Ssh2Error | undefined, channel: Ssh2PtyChannel) => void,
   ): boolean;
   shell(
-    window: Ssh2PtyOptions,
+    /** false: no pty. */
+    window: Ssh2PtyOptions | false,
     options: { env?: Record<string, string> },
     callback: (error: Ssh2Error | undefined, channel: Ssh2PtyChannel) => void,
   ): boolean;

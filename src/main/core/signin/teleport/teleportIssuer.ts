@@ -21,6 +21,7 @@ import { answeredInPlainHttp, isLoopbackHost, proxyBaseUrl, type ProxyAddress } 
 import { buildLoginPlan, type KeyAlgorithm, type LoginPlan } from './loginPlan';
 import type { TeleportLogin } from './loginResponse';
 import { fetchPing } from './ping';
+import { sshProxyAddress, sshProxyExtra } from './sshProxyAddress';
 
 const SSH_KEY_TYPE: Record<KeyAlgorithm, SshKeyType> = {
   'rsa-2048': 'ssh-rsa',
@@ -182,7 +183,10 @@ export class TeleportIssuer implements Issuer {
           checkingKeys: signer.checkingKeys,
           tlsCerts: signer.tlsCertsPem,
         })),
-        ...(shared ? {} : { extra: { tlsPrivateKeyPem: keys.tls.privateKeyPem } }),
+        extra: {
+          ...sshProxyExtra(sshProxyAddress(ping, proxy)),
+          ...(shared ? {} : { tlsPrivateKeyPem: keys.tls.privateKeyPem }),
+        },
       },
       ...(clockSkewMs !== undefined ? { clockSkewMs } : {}),
     };

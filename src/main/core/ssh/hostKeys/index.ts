@@ -9,6 +9,7 @@ export {
   formatKnownHostsLine,
   hashHostName,
   hostLookupName,
+  hostMatchesPatterns,
   matchHost,
   parseKnownHosts,
   type FormatKnownHostsOptions,

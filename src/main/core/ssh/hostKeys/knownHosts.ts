@@ -143,6 +143,11 @@ function matchPatternList(name: string, list: string): 1 | 0 | -1 {
   return positive ? 1 : 0;
 }
 
+/** OpenSSH pattern matching (`*`, `?`, `!`) of a host name against a list of patterns. */
+export function hostMatchesPatterns(name: string, patterns: readonly string[]): boolean {
+  return patterns.length > 0 && matchPatternList(name, patterns.join(',')) === 1;
+}
+
 /** Whether one line's host field names the lookup name (from hostLookupName). */
 export function entryMatchesName(entry: Pick<KnownHostsEntry, 'hosts' | 'hashed'>, name: string) {
   if (entry.hashed) {

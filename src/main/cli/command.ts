@@ -1,5 +1,6 @@
 /** What a CLI command is: its words, arguments and flags, and a body that talks to the core. */
 import type { OneHopClient } from '../../shared/contract';
+import type { Core } from '../core/index';
 
 /** A wrong command line (exit 2), as opposed to a command the core refused (exit 1). */
 export class UsageError extends Error {
@@ -15,7 +16,7 @@ export const FLAGS = {
   'ssh-port': { type: 'string' },
   site: { type: 'string' },
   'host-name': { type: 'string' },
-  port: { type: 'string' },
+  port: { type: 'string', short: 'p' },
   login: { type: 'string' },
   direct: { type: 'boolean' },
   connector: { type: 'string' },
@@ -25,6 +26,9 @@ export const FLAGS = {
   'ca-url': { type: 'string' },
   bastion: { type: 'string' },
   'offline-access': { type: 'boolean' },
+  'accept-new-host-key': { type: 'boolean' },
+  install: { type: 'boolean' },
+  uninstall: { type: 'boolean' },
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
@@ -42,6 +46,13 @@ export interface CommandContext {
   stderr: (text: string) => void;
   /** Aborted on Ctrl-C / SIGTERM, so long commands (login) can stop cleanly. */
   signal: AbortSignal;
+  /** The words after `--` (only for commands with `rest`). */
+  rest: string[];
+  /**
+   * The core itself, for commands that stream (ssh, tunnel start): bytes and pty sizes do not
+   * belong in the request/response contract.
+   */
+  core: Core;
 }
 
 export interface CommandSpec {
@@ -53,7 +64,10 @@ export interface CommandSpec {
   optionalArgs?: readonly string[];
   flags: readonly FlagName[];
   requiredFlags?: readonly FlagName[];
-  run(context: CommandContext): Promise<void>;
+  /** Accepts words after `--` (`onehop ssh host -- command …`). */
+  rest?: boolean;
+  /** Resolves with the exit code when the command decides it (ssh: the remote exit code). */
+  run(context: CommandContext): Promise<void | number>;
 }
 
 /** `onehop hosts add <name> --site <site> --host-name <host-name> [--port <port>] …` */
@@ -68,6 +82,7 @@ export function synopsis(spec: CommandSpec): string {
     ...(spec.optionalArgs ?? []).map((arg) => `[<${arg}>]`),
     ...spec.flags.filter((name) => required.has(name)).map(flag),
     ...spec.flags.filter((name) => !required.has(name)).map((name) => `[${flag(name)}]`),
+    ...(spec.rest ? ['[-- command …]'] : []),
   ].join(' ');
 }
 

@@ -86,12 +86,23 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     // Everything below loads zod, conf and the core (~0.4 s); --help and --version need none of it.
-    const [{ sitesCommands }, { hostsCommands }, { signInCommands }] = await Promise.all([
+    const [
+      { sitesCommands },
+      { hostsCommands },
+      { signInCommands },
+      { sshConfigCommands },
+      { sshCommands },
+    ] = await Promise.all([
       import('./commands/sites'),
       import('./commands/hosts'),
       import('./commands/signin'),
+      import('./commands/sshConfig'),
+      import('./commands/ssh'),
     ]);
-    invocation = resolveCommand([...sitesCommands, ...hostsCommands, ...signInCommands], parsed);
+    invocation = resolveCommand(
+      [...sitesCommands, ...hostsCommands, ...signInCommands, ...sshConfigCommands, ...sshCommands],
+      parsed,
+    );
   } catch (error) {
     if (error instanceof UsageError) return fail(error.message, EXIT_USAGE);
     throw error;
@@ -127,15 +138,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`onehop: warning: ${oneLine(`${notice.title}: ${notice.message}`)}\n`);
     }
 
-    await invocation.spec.run({
+    const code = await invocation.spec.run({
       client,
       args: invocation.args,
       flags: invocation.flags,
+      rest: invocation.rest,
       stdout: io.stdout,
       stderr: io.stderr,
       signal: io.signal ?? new AbortController().signal,
+      core,
     });
-    return EXIT_OK;
+    return code ?? EXIT_OK;
   } catch (error) {
     if (error instanceof UsageError) return fail(error.message, EXIT_USAGE);
     if (error instanceof ContractError) return fail(error.message, EXIT_FAILURE);
@@ -148,19 +161,24 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 type ParsedFlags =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'parsed'; positionals: string[]; flags: FlagValues };
+  | { kind: 'parsed'; positionals: string[]; flags: FlagValues; rest: string[] };
 
 interface Invocation {
   spec: CommandSpec;
   args: string[];
   flags: FlagValues;
+  rest: string[];
 }
 
 /** argv → flags and words; throws UsageError for unknown or malformed flags. */
 export function parseFlags(argv: string[]): ParsedFlags {
+  // Words after `--` are never flags: `onehop ssh host -- ls -la`.
+  const dash = argv.indexOf('--');
+  const rest = dash < 0 ? [] : argv.slice(dash + 1);
+  const own = dash < 0 ? argv : argv.slice(0, dash);
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: own, options: FLAGS, strict: true, allowPositionals: true });
   } catch (error) {
     throw new UsageError(describeParseError(error));
   }
@@ -168,13 +186,13 @@ export function parseFlags(argv: string[]): ParsedFlags {
   const positionals = parsed.positionals;
   if (flags.help || positionals[0] === 'help') return { kind: 'help' };
   if (flags.version) return { kind: 'version' };
-  return { kind: 'parsed', positionals, flags };
+  return { kind: 'parsed', positionals, flags, rest };
 }
 
 /** Words and flags → the command to run; throws UsageError for anything that does not fit. */
 export function resolveCommand(
   commands: readonly CommandSpec[],
-  { positionals, flags }: { positionals: string[]; flags: FlagValues },
+  { positionals, flags, rest = [] }: { positionals: string[]; flags: FlagValues; rest?: string[] },
 ): Invocation {
   if (positionals.length === 0) {
     throw new UsageError('Missing command. Run "onehop --help" to see the commands.');
@@ -206,7 +224,12 @@ export function resolveCommand(
       throw new UsageError(`Missing --${flag}. Usage: ${usage}`);
     }
   }
-  return { spec, args, flags };
+  if (rest.length > 0 && !spec.rest) {
+    throw new UsageError(
+      `"onehop ${spec.words.join(' ')}" takes nothing after "--". Usage: ${usage}`,
+    );
+  }
+  return { spec, args, flags, rest };
 }
 
 /** The command whose words are the longest prefix of the positionals. */

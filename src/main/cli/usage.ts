@@ -19,6 +19,8 @@ Commands:
                                           Add a Teleport proxy by its web address, e.g.
                                           teleport.example.org or 127.0.0.1:3080. The site is
                                           named after the host unless --name is given.
+  onehop sites add-sandbox                Add the sandbox running on this machine (started with
+                                          npm run sandbox); replaces an earlier sandbox site.
   onehop sites rm <name>                  Remove a site with its hosts and tunnel profiles.
   onehop presets [--json]                 List the presets that sites add-preset knows.
   onehop hosts [--json]                   List hosts.
@@ -32,6 +34,20 @@ Commands:
                                           address (host[:port]) creates its site first.
   onehop status [--json]                  Certificate state, logins and time left per site.
   onehop logout [<site>]                  Forget the certificate of one site, or of all.
+  onehop ssh [-p PORT] [--site S] [--accept-new-host-key] [login@]host [-- command …]
+                                          Open a shell on a host (a saved host's name, or any
+                                          host name) through its site's jump, with the site's
+                                          certificate. Words after -- are joined with spaces
+                                          and run by the remote shell. A pty is used when stdin
+                                          is a terminal; otherwise plain streams. Unknown host
+                                          keys are refused unless --accept-new-host-key (which
+                                          remembers them); a changed key is always refused.
+  onehop ssh-config [--site S]            Print the OpenSSH configuration for signed-in sites
+                                          (what ~/.ssh/onehop/config holds after sign-in).
+  onehop ssh-config --install             Add "Include ~/.ssh/onehop/config" at the top of
+                                          ~/.ssh/config (a backup is written first), so plain
+                                          ssh, scp and rsync use OneHop's certificates.
+  onehop ssh-config --uninstall           Remove that Include block again.
   onehop sites add-oidc <name> --issuer URL --client-id ID --ca-url URL
                 [--bastion host[:port]] [--offline-access]
                                           Add a site that signs in with OIDC and gets its
@@ -51,6 +67,7 @@ Exit codes:
   0  success
   1  failure (the command was refused, the settings could not be read or written)
   2  usage error (unknown command or flag, missing argument, unknown preset name)
+  onehop ssh exits with the remote command's exit code, or 255 when the connection fails.
 
 Environment:
   BROWSER       Command that opens the sign-in page (receives the URL as its argument).

@@ -126,6 +126,11 @@ export interface TeleportEmulator {
   issued: IssuedLogin[];
   /** Fault for the next IdP callback; reset once used. */
   nextResponse: EmulatorFault | undefined;
+  /**
+   * Changes the `ssh_public_addr` the ping advertises (the proxy's SSH listener is started after
+   * the emulator, because its host certificate comes from the emulator's host CA).
+   */
+  setSshPublicAddr(address: string | undefined): void;
   /** Signs an sshd host key with the host CA; writes `<key>-cert.pub`, returns its line. */
   signHostKey(publicKeyPath: string, principals: string[]): Promise<string>;
   close(): Promise<void>;
@@ -326,6 +331,9 @@ export async function startTeleportEmulator(
     userCaPublicKey: authority.userCaPublicKey,
     tlsCaPem: authority.tlsCaPem,
     webTlsCertPath: webTls?.certPath,
+    setSshPublicAddr(address) {
+      settings.sshPublicAddr = address;
+    },
     requests,
     pings,
     issued,

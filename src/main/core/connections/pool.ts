@@ -82,7 +82,7 @@ function lostThroughJump(
     jumpGone,
     target.closed.then(async (error) => {
       if (error) return error;
-      const grace = new Promise<undefined>((resolve) => setTimeout(resolve, 200).unref());
+      const grace = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200).unref());
       return Promise.race([jumpGone, grace]);
     }),
   ]);
@@ -170,7 +170,7 @@ export class ConnectionPool {
       this.#stopIdle(parent);
     }
     const pending = (async () => {
-      const policy = await this.#policy(route, options, 'target');
+      const policy = await this.#policy(route, options, parent ? 'target' : 'direct');
       const common = {
         host: route.host,
         port: route.port,
@@ -319,11 +319,10 @@ export class ConnectionPool {
     const knownHosts = await this.#options.knownHosts.entries();
     const mode = options.unknownKey ?? 'prompt';
     const prompt = this.#options.prompt;
-    const decide = async (info: UnknownHostKeyInfo): Promise<HostKeyDecision> => {
-      if (mode === 'accept-new') return 'remember';
-      if (mode === 'prompt' && prompt) return prompt(info, hop);
-      return 'reject';
-    };
-    return { trustedCas: trustedCas(route, this.#options.log), knownHosts, onUnknownKey: decide };
+    const base = { trustedCas: trustedCas(route, this.#options.log), knownHosts };
+    if (mode === 'accept-new') return { ...base, onUnknownKey: () => Promise.resolve('remember') };
+    if (mode === 'prompt' && prompt) return { ...base, onUnknownKey: (info) => prompt(info, hop) };
+    // No one to ask: the engine refuses with a message that says how to trust the key.
+    return base;
   }
 }

@@ -222,9 +222,13 @@ export async function connectSsh(options: ConnectOptions): Promise<SshConnection
     };
 
     client.on('error', (error: unknown) => {
-      const translated = verifier.refusal() ?? translateSshError(error, context);
-      if (!settled) fail(translated);
-      else lastError = translated;
+      if (settled) {
+        lastError = verifier.refusal() ?? translateSshError(error, context);
+        return;
+      }
+      // The host key judgement settles a tick later; when it refused, its reason is the one
+      // to tell (a tampered host certificate also breaks the key exchange signature).
+      setImmediate(() => fail(verifier.refusal() ?? translateSshError(error, context)));
     });
     client.on('close', () => {
       isClosed = true;

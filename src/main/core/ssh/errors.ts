@@ -97,6 +97,13 @@ export function translateSshError(error: unknown, context: ErrorContext): SshErr
       `The connection to ${at} stopped answering (keepalive timeout); reconnect.`,
     );
   }
+  if (/signature verification failed/i.test(err.message)) {
+    return make(
+      'host-key-rejected',
+      `${at} did not prove that it holds its host key (the key exchange signature does not ` +
+        'verify): someone may be intercepting the connection. The connection was refused.',
+    );
+  }
   if (/no matching host key format/i.test(err.message)) {
     return make(
       'host-certificate-refused',

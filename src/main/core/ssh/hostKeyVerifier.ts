@@ -236,7 +236,16 @@ export function createHostVerifier(
       : {}),
   };
   return {
-    hostVerifier: (key, verify) => {
+    hostVerifier: (key, verifyNow) => {
+      // ssh2 may have torn the connection down meanwhile (a failed key exchange signature);
+      // answering it then throws inside ssh2, and must not take the process with it.
+      const verify = (permitted: boolean) => {
+        try {
+          verifyNow(permitted);
+        } catch {
+          // the connection is already gone; its own error was reported
+        }
+      };
       judgeHostKey(key, { ...context, policy }).then(
         (result) => {
           outcome = result;

@@ -140,8 +140,9 @@ describe.skipIf(chromiumTool.skip)(`first run in Chromium${chromiumTool.marker}`
       expect(csp).toContain("object-src 'none'");
       await page.screenshot({ path: path.join(shotsDir, 'first-run-light.png') });
 
-      // The sandbox is visible but honestly unavailable.
-      expect(await page.getByRole('button', { name: 'Not available yet' }).isDisabled()).toBe(true);
+      // No sandbox runs for this data directory: the card says how to start one.
+      await page.getByText('in a terminal, then try again.').waitFor();
+      expect(await page.getByRole('button', { name: 'Try again' }).isEnabled()).toBe(true);
 
       await tabTo(page, 'Add ECMWF');
       await page.keyboard.press('Enter');

@@ -45,6 +45,13 @@ export interface SshdOptions {
   hostCa?: KeyPair;
   /** Principals of the host certificate; default 127.0.0.1 and localhost. */
   hostCertificatePrincipals?: string[];
+  /**
+   * Sign the host key with a CA held elsewhere (e.g. the Teleport emulator's `signHostKey`):
+   * called with the host public key path, it must write `<key>-cert.pub` beside it.
+   */
+  signHostKey?: (publicKeyPath: string, principals: string[]) => Promise<unknown>;
+  /** Bind this port (no retry on another one); default: a free port. */
+  port?: number;
   /** Default `yes`: tests log in as root. */
   permitRootLogin?: 'yes' | 'no' | 'prohibit-password';
   /**
@@ -266,6 +273,12 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
           : {}),
       });
       paths.hostCertificate = cert.certificatePath;
+    } else if (options.signHostKey) {
+      await options.signHostKey(
+        hostKey.publicKeyPath,
+        options.hostCertificatePrincipals ?? [HOST, 'localhost'],
+      );
+      paths.hostCertificate = `${hostKey.privateKeyPath}-cert.pub`;
     }
     if (options.authorizedKeysFile !== undefined) {
       paths.authorizedKeysFile = options.authorizedKeysFile;
@@ -281,8 +294,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
     const configPath = path.join(dir, 'sshd_config');
 
     let lastError = '';
-    for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-      const port = await freePort();
+    const attempts = options.port === undefined ? PORT_ATTEMPTS : 1;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const port = options.port ?? (await freePort());
       writeFileSync(configPath, buildConfig(dir, port, options, paths));
       const started = await launch(sshd, configPath, port);
       if ('server' in started) {

@@ -59,6 +59,20 @@ export const sitesCommands: CommandSpec[] = [
     },
   },
   {
+    words: ['sites', 'add-sandbox'],
+    args: [],
+    flags: [],
+    async run({ client, stdout }) {
+      const added = await client.call('sites.addSandbox', {});
+      stdout(
+        `${added.replaced ? 'Replaced' : 'Added'} site ${added.site.name} (${siteAddress(added.site)}) ` +
+          `with hosts ${added.hosts.join(', ')} and tunnel profiles ${added.tunnels.join(', ')}.\n` +
+          (added.signedOut ? 'The certificate from the earlier sandbox was forgotten.\n' : '') +
+          `Sign in with: onehop login ${added.site.name}\n`,
+      );
+    },
+  },
+  {
     words: ['sites', 'rm'],
     args: ['name'],
     flags: [],

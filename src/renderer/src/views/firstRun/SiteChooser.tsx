@@ -3,6 +3,7 @@ import { useAppState } from '../../state/context';
 import { ChoiceCard } from './ChoiceCard';
 import { OidcCaForm } from './OidcCaForm';
 import { PresetCard } from './PresetCard';
+import { SandboxCard } from './SandboxCard';
 import { TeleportForm } from './TeleportForm';
 
 type Mode = 'choose' | 'teleport' | 'oidc';
@@ -59,22 +60,7 @@ export function SiteChooser({ onAdded }: { onAdded: (message: string) => void })
           key.
         </p>
       </ChoiceCard>
-      <ChoiceCard
-        id="card-sandbox"
-        icon="flask"
-        title="Try the sandbox"
-        disabled
-        action={
-          <button type="button" className="btn" disabled aria-describedby="sandbox-note">
-            Not available yet
-          </button>
-        }
-      >
-        <p>A local practice bastion and cluster, to explore OneHop without an account.</p>
-        <p id="sandbox-note" className="choice-card-note">
-          Arrives with the SSH terminal feature.
-        </p>
-      </ChoiceCard>
+      <SandboxCard onAdded={onAdded} />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { TabPanels } from './TabPanels';
 import { TabsContext } from './state/TabsContext';
 import { initialTabs, tabsReducer } from './state/tabs';
 import { useTabShortcuts } from './useTabShortcuts';
+import { TerminalProvider } from './views/terminal/TerminalContext';
 
 /** The main window: sidebar, banners, tabs and the status bar. */
 export function Shell() {
@@ -15,20 +16,22 @@ export function Shell() {
   useTabShortcuts(tabs);
   return (
     <TabsContext.Provider value={tabs}>
-      <div className="shell">
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <Sidebar />
-        <main className="main" id="main" tabIndex={-1}>
-          <Banners />
-          <TabBar />
-          <div className="panels">
-            <TabPanels />
-          </div>
-        </main>
-        <StatusBar />
-      </div>
+      <TerminalProvider>
+        <div className="shell">
+          <a className="skip-link" href="#main">
+            Skip to content
+          </a>
+          <Sidebar />
+          <main className="main" id="main" tabIndex={-1}>
+            <Banners />
+            <TabBar />
+            <div className="panels">
+              <TabPanels />
+            </div>
+          </main>
+          <StatusBar />
+        </div>
+      </TerminalProvider>
     </TabsContext.Provider>
   );
 }

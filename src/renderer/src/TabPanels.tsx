@@ -7,6 +7,7 @@ import { AddSiteView } from './views/sites/AddSiteView';
 import { SiteView } from './views/sites/SiteView';
 import { SettingsView } from './views/settings/SettingsView';
 import { TunnelsView } from './views/tunnels/TunnelsView';
+import { TerminalView } from './views/terminal/TerminalView';
 
 function TabContent({ tab, active }: { tab: Tab; active: boolean }) {
   switch (tab.kind) {
@@ -20,6 +21,8 @@ function TabContent({ tab, active }: { tab: Tab; active: boolean }) {
       return <AddSiteView />;
     case 'site':
       return <SiteView siteName={tab.site} />;
+    case 'terminal':
+      return <TerminalView tabId={tab.id} active={active} />;
   }
 }
 
@@ -66,7 +69,7 @@ export function TabPanels() {
             id={panelDomId(tab)}
             role="tabpanel"
             aria-labelledby={tabDomId(tab)}
-            className="panel"
+            className={tab.kind === 'terminal' ? 'panel panel-terminal' : 'panel'}
             hidden={!active}
             tabIndex={-1}
           >

@@ -14,7 +14,9 @@ export function useTabShortcuts({ state, dispatch }: TabsApi): void {
     const onKey = (event: KeyboardEvent) => {
       const mod = event.ctrlKey || event.metaKey;
       if (!mod || event.altKey || document.querySelector('dialog[open]')) return;
-      if (event.key.toLowerCase() === 'w' && !event.shiftKey) {
+      // In a terminal Ctrl+W is the shell's delete-word, so there Ctrl+Shift+W closes the tab.
+      const inTerminal = event.target instanceof Element && !!event.target.closest('.xterm');
+      if (event.key.toLowerCase() === 'w' && event.shiftKey === inTerminal) {
         if (state.activeId) dispatch({ type: 'close', id: state.activeId });
       } else if (event.key === 'Tab' || event.key === 'PageDown' || event.key === 'PageUp') {
         const back = event.key === 'PageUp' || (event.key === 'Tab' && event.shiftKey);

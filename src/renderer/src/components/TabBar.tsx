@@ -1,6 +1,7 @@
 import { useRef, type KeyboardEvent } from 'react';
 import { useTabs } from '../state/TabsContext';
 import type { Tab } from '../state/tabs';
+import { TerminalTabState } from '../views/terminal/TerminalTabState';
 import { Icon, type IconName } from './Icon';
 
 export const tabIcons: Record<Tab['kind'], IconName> = {
@@ -9,6 +10,7 @@ export const tabIcons: Record<Tab['kind'], IconName> = {
   settings: 'settings',
   'add-site': 'plus',
   site: 'key',
+  terminal: 'terminal',
 };
 
 export const tabDomId = (tab: Tab) => `tab-${tab.id}`;
@@ -71,6 +73,7 @@ export function TabBar() {
             >
               <Icon name={tabIcons[tab.kind]} size={14} />
               {tab.title}
+              {tab.kind === 'terminal' && <TerminalTabState tabId={tab.id} />}
               {index < 9 && <span className="visually-hidden">, Ctrl+{index + 1}</span>}
             </button>
             <button

@@ -1,12 +1,13 @@
 /**
  * Tabs of the main area. Hosts, Tunnels, Settings and "Add site" are singletons that open or
- * focus; each site has at most one detail tab; terminals will add more kinds later.
+ * focus; each site has at most one detail tab; every terminal is a tab of its own.
  */
 export type TabKind = 'hosts' | 'tunnels' | 'settings' | 'add-site';
 
 export type Tab =
   | { id: string; kind: TabKind; title: string }
-  | { id: string; kind: 'site'; title: string; site: string };
+  | { id: string; kind: 'site'; title: string; site: string }
+  | { id: string; kind: 'terminal'; title: string; host: string };
 
 export const siteTabId = (site: string) => `site-${site}`;
 
@@ -18,6 +19,8 @@ export interface TabsState {
 export type TabsAction =
   | { type: 'open'; kind: TabKind }
   | { type: 'open-site'; site: string; title: string }
+  | { type: 'open-terminal'; id: string; title: string; host: string }
+  | { type: 'rename'; id: string; title: string }
   | { type: 'close'; id: string }
   | { type: 'activate'; id: string }
   | { type: 'activate-index'; index: number }
@@ -50,6 +53,19 @@ export function tabsReducer(state: TabsState, action: TabsAction): TabsState {
       if (state.tabs.some((t) => t.id === id)) return { ...state, activeId: id };
       const tab: Tab = { id, kind: 'site', title: action.title, site: action.site };
       return { tabs: [...state.tabs, tab], activeId: id };
+    }
+    case 'open-terminal': {
+      if (state.tabs.some((t) => t.id === action.id)) return { ...state, activeId: action.id };
+      const tab: Tab = { id: action.id, kind: 'terminal', title: action.title, host: action.host };
+      return { tabs: [...state.tabs, tab], activeId: action.id };
+    }
+    case 'rename': {
+      const tab = state.tabs.find((t) => t.id === action.id);
+      if (!tab || tab.title === action.title) return state;
+      return {
+        ...state,
+        tabs: state.tabs.map((t) => (t.id === action.id ? { ...t, title: action.title } : t)),
+      };
     }
     case 'close': {
       const index = state.tabs.findIndex((t) => t.id === action.id);

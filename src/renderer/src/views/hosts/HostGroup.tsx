@@ -1,14 +1,36 @@
 import { siteAddress } from '../../../../shared/model/settings';
+import { useSettings } from '../../state/context';
 import { siteGroupDomId } from '../sites/SiteItem';
 import { SiteBadge } from '../sites/SiteBadge';
 import type { HostGroupData } from './filterHosts';
-import { HostRow } from './HostRow';
+import { HostRow, type HostActions } from './HostRow';
 
-export function HostGroup({ group }: { group: HostGroupData }) {
-  const title = group.site ? (group.site.title ?? group.site.name) : 'Other hosts';
-  const headingId = group.siteName ? siteGroupDomId(group.siteName) : 'site-group-other';
+export function HostGroup({
+  group,
+  actions,
+  recent,
+}: {
+  group: HostGroupData;
+  actions: HostActions;
+  /** The "Recent" group: hosts of every site, the site named in each row. */
+  recent?: boolean;
+}) {
+  const { sites } = useSettings();
+  const title = recent
+    ? 'Recent'
+    : group.site
+      ? (group.site.title ?? group.site.name)
+      : 'Other hosts';
+  const headingId = recent
+    ? 'host-group-recent'
+    : group.siteName
+      ? siteGroupDomId(group.siteName)
+      : 'site-group-other';
   return (
-    <section className="host-group" aria-labelledby={headingId}>
+    <section
+      className={recent ? 'host-group host-group-recent' : 'host-group'}
+      aria-labelledby={headingId}
+    >
       <header className="host-group-header">
         <h2 id={headingId} className="host-group-title" tabIndex={-1}>
           {title}
@@ -39,7 +61,12 @@ export function HostGroup({ group }: { group: HostGroupData }) {
           </thead>
           <tbody>
             {group.hosts.map((host) => (
-              <HostRow key={host.name} host={host} site={group.site} />
+              <HostRow
+                key={host.name}
+                host={host}
+                site={group.site ?? sites.find((s) => s.name === host.site)}
+                actions={actions}
+              />
             ))}
           </tbody>
         </table>

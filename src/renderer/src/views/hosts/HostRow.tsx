@@ -2,10 +2,13 @@ import type { KeyboardEvent } from 'react';
 import type { Host, Site } from '../../../../shared/model/settings';
 import { Icon } from '../../components/Icon';
 import { useClient, useStore } from '../../state/context';
+import { useOpenTerminal } from '../terminal/TerminalContext';
 import { FavouriteButton } from './FavouriteButton';
 
-export const TERMINAL_NOTE =
-  'Terminals arrive with the SSH feature. Until then, connect with your usual ssh client.';
+export interface HostActions {
+  edit: (host: Host) => void;
+  remove: (host: Host) => void;
+}
 
 function routeLabel(host: Host, site: Site | undefined): string {
   if (host.route === 'direct') return 'direct';
@@ -21,13 +24,24 @@ function moveFocus(from: HTMLElement, delta: number) {
   next?.focus();
 }
 
-export function HostRow({ host, site }: { host: Host; site: Site | undefined }) {
+export function HostRow({
+  host,
+  site,
+  actions,
+}: {
+  host: Host;
+  site: Site | undefined;
+  actions: HostActions;
+}) {
   const store = useStore();
   const client = useClient();
-  const openTerminal = () => store.toast(TERMINAL_NOTE, 'info');
+  const open = useOpenTerminal();
+  const openTerminal = () => open(host);
   const onKeyDown = (event: KeyboardEvent<HTMLTableRowElement>) => {
     if (event.target !== event.currentTarget) return;
     if (event.key === 'Enter') openTerminal();
+    else if (event.key === 'e' || event.key === 'E') actions.edit(host);
+    else if (event.key === 'Delete') actions.remove(host);
     else if (event.key === 'ArrowDown') moveFocus(event.currentTarget, 1);
     else if (event.key === 'ArrowUp') moveFocus(event.currentTarget, -1);
     else if (event.key === 'f' || event.key === 'F') {
@@ -73,17 +87,39 @@ export function HostRow({ host, site }: { host: Host; site: Site | undefined }) 
         </span>
       </td>
       <td className="col-actions">
-        <button
-          type="button"
-          className="btn btn-sm btn-ghost"
-          aria-disabled="true"
-          tabIndex={-1}
-          title={TERMINAL_NOTE}
-          onClick={openTerminal}
-        >
-          <Icon name="terminal" size={14} />
-          Open
-        </button>
+        <div className="host-actions">
+          <button
+            type="button"
+            className="icon-btn"
+            tabIndex={-1}
+            aria-label={`Edit ${host.name}`}
+            title="Edit (E)"
+            onClick={() => actions.edit(host)}
+          >
+            <Icon name="pencil" size={14} />
+          </button>
+          <button
+            type="button"
+            className="icon-btn"
+            tabIndex={-1}
+            aria-label={`Remove ${host.name}`}
+            title="Remove (Delete)"
+            onClick={() => actions.remove(host)}
+          >
+            <Icon name="trash" size={14} />
+          </button>
+          <button
+            type="button"
+            className="btn btn-sm"
+            tabIndex={-1}
+            aria-label={`Open terminal to ${host.name}`}
+            title="Open terminal (Enter)"
+            onClick={openTerminal}
+          >
+            <Icon name="terminal" size={14} />
+            Open
+          </button>
+        </div>
       </td>
     </tr>
   );

@@ -1,22 +1,81 @@
 import { useMemo, useState } from 'react';
+import type { Host } from '../../../../shared/model/settings';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
 import { Kbd } from '../../components/Kbd';
-import { useSettings } from '../../state/context';
+import { useClient, useSettings, useStore } from '../../state/context';
+import { messageOf } from '../../state/store';
 import { useTabs } from '../../state/TabsContext';
 import { AddPresetButton } from '../sites/AddPresetButton';
 import { filterHosts, groupHosts } from './filterHosts';
 import { HostGroup } from './HostGroup';
+import { HostEditor } from './HostEditor';
+import type { HostActions } from './HostRow';
 import { HostSearch } from './HostSearch';
+import { renameRecentHost, useRecentHosts } from './recentHosts';
+import './hosts.css';
 
 export function HostsView({ active }: { active: boolean }) {
   const settings = useSettings();
   const { dispatch } = useTabs();
   const [query, setQuery] = useState('');
   const [favouritesOnly, setFavouritesOnly] = useState(false);
+  const [editing, setEditing] = useState<Host | 'new' | null>(null);
+  const [removing, setRemoving] = useState<Host | null>(null);
+  const recentNames = useRecentHosts();
+  const client = useClient();
+  const store = useStore();
+  const actions: HostActions = {
+    edit: (host) => setEditing(host),
+    remove: (host) => {
+      setEditing(null);
+      setRemoving(host);
+    },
+  };
+  const remove = async (host: Host) => {
+    try {
+      await client.call('hosts.remove', { name: host.name });
+      renameRecentHost(host.name, null);
+      store.toast(`Removed ${host.name}.`, 'success');
+    } catch (error) {
+      store.toast(messageOf(error), 'error');
+    }
+    setRemoving(null);
+  };
+  const dialogs = (
+    <>
+      {editing && (
+        <HostEditor
+          host={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onRemove={actions.remove}
+        />
+      )}
+      {removing && (
+        <ConfirmDialog
+          title={`Remove ${removing.name}?`}
+          confirmLabel="Remove host"
+          danger
+          onConfirm={() => void remove(removing)}
+          onCancel={() => setRemoving(null)}
+        >
+          OneHop forgets this host. Open terminals to it stay open; nothing on the host changes.
+        </ConfirmDialog>
+      )}
+    </>
+  );
   const filtered = useMemo(
     () => filterHosts(settings.hosts, query, favouritesOnly),
     [settings.hosts, query, favouritesOnly],
+  );
+  // Recent hosts on top, only in the unfiltered list (a filter is a search, not a browse).
+  const recent = useMemo(
+    () =>
+      query || favouritesOnly
+        ? []
+        : recentNames.flatMap((name) => settings.hosts.filter((h) => h.name === name)),
+    [recentNames, settings.hosts, query, favouritesOnly],
   );
   const groups = useMemo(
     () =>
@@ -42,12 +101,16 @@ export function HostsView({ active }: { active: boolean }) {
               >
                 Add a site…
               </button>
+              <button type="button" className="btn" onClick={() => setEditing('new')}>
+                Add a host…
+              </button>
             </>
           }
         >
           Add the ECMWF preset or a site to see its hosts. Presets bring their login nodes with
           them.
         </EmptyState>
+        {dialogs}
       </div>
     );
   }
@@ -75,6 +138,10 @@ export function HostsView({ active }: { active: boolean }) {
             <Icon name="star" size={14} />
             Favourites
           </button>
+          <button type="button" className="btn" onClick={() => setEditing('new')}>
+            <Icon name="plus" size={14} />
+            Add host
+          </button>
         </div>
       </header>
       {groups.length === 0 ? (
@@ -84,12 +151,24 @@ export function HostsView({ active }: { active: boolean }) {
             : `Nothing matches "${query}". Try part of the name, or press Escape in the filter to clear it.`}
         </EmptyState>
       ) : (
-        groups.map((group) => <HostGroup key={group.siteName ?? '(none)'} group={group} />)
+        <>
+          {recent.length > 0 && (
+            <HostGroup
+              recent
+              actions={actions}
+              group={{ siteName: null, site: undefined, hosts: recent }}
+            />
+          )}
+          {groups.map((group) => (
+            <HostGroup key={group.siteName ?? '(none)'} group={group} actions={actions} />
+          ))}
+        </>
       )}
       <p className="view-hints">
         <Kbd>↑</Kbd> <Kbd>↓</Kbd> move · <Kbd>Enter</Kbd> open terminal · <Kbd>F</Kbd> favourite ·{' '}
-        <Kbd>/</Kbd> filter
+        <Kbd>E</Kbd> edit · <Kbd>/</Kbd> filter
       </p>
+      {dialogs}
     </div>
   );
 }

@@ -24,7 +24,7 @@ export function TerminalSettings() {
     <SettingsSection
       id="terminal"
       title="Terminal"
-      description="Used by embedded terminals, which arrive with the SSH feature."
+      description="Font and selection behaviour of the terminal tabs."
     >
       <div className="field-row field-row-size">
         <DraftField

@@ -125,9 +125,7 @@ describe.skipIf(tools.skip || keychain.skip)(`onehop ssh${tools.marker}${keychai
   }
 
   it('signs in, then runs a command on the target through the certificate-only jump', async () => {
-    const login = await onehop(['login', `127.0.0.1:${String(emulator.port)}`, '--name', 'lab']);
-    expect(login.stderr + login.stdout).toMatch(/Signed in to lab/);
-    // Sites added from an address use the ping's SSH address; this test's jump is on its own port.
+    await onehop(['sites', 'add', `127.0.0.1:${String(emulator.port)}`, '--name', 'lab']);
     await onehop([
       'hosts',
       'add',
@@ -139,6 +137,8 @@ describe.skipIf(tools.skip || keychain.skip)(`onehop ssh${tools.marker}${keychai
       '--port',
       String(target.port),
     ]);
+    const login = await onehop(['login', 'lab']);
+    expect(login.stderr + login.stdout).toMatch(/Signed in to lab/);
 
     const ok = await onehop([
       'ssh',
@@ -153,6 +153,20 @@ describe.skipIf(tools.skip || keychain.skip)(`onehop ssh${tools.marker}${keychai
     const named = await onehop(['ssh', 'hpc-login', '--', 'echo "$USER" >&2; exit 7']);
     expect(named).toMatchObject({ code: 7, stderr: 'root\n' });
     expect(jump.logs()).toMatch(/Accepted publickey for root/);
+  });
+
+  it('hands the certificate to plain OpenSSH: ssh -F ~/.ssh/onehop/config reaches the target', async () => {
+    // No ssh-agent in the tests' environment: the key files mode is used (0600, dir 0700).
+    const config = path.join(os.homedir(), '.ssh', 'onehop', 'config');
+    expect(fs.readFileSync(config, 'utf8')).toMatch(/ProxyJump .*127\.0\.0\.1:\d+/);
+    const out = await run(
+      'ssh',
+      ['-F', config, '-o', 'BatchMode=yes', 'hpc-login', 'echo', 'plain-ssh'],
+      {
+        timeout: 30_000,
+      },
+    );
+    expect(out.stdout).toBe('plain-ssh\n');
   });
 
   it('refuses a target whose host certificate signature does not verify', async () => {
@@ -227,5 +241,13 @@ describe.skipIf(tools.skip || keychain.skip)(`onehop ssh${tools.marker}${keychai
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(0);
     expect(Buffer.concat(chunks).equals(data)).toBe(true);
+  });
+
+  it('sign-out removes the site from the OpenSSH hand-off', async () => {
+    const config = path.join(os.homedir(), '.ssh', 'onehop', 'config');
+    const logout = await onehop(['logout', 'lab']);
+    expect(logout.code).toBe(0);
+    expect(fs.readFileSync(config, 'utf8')).not.toMatch(/Host hpc-login/);
+    expect(fs.existsSync(path.join(os.homedir(), '.ssh', 'onehop', 'lab', 'id'))).toBe(false);
   });
 });

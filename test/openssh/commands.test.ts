@@ -64,6 +64,7 @@ describe.skipIf(tools.skip)(`openssh commands${tools.marker}`, () => {
         proxy: { host: 'jump.example.org', webPort: 443, sshPort: 3023 },
         hostPatterns: ['hpc-*'],
         ssh: { keepaliveIntervalSeconds: 30, rsaSignatureAlgorithms: ['rsa-sha2-512', 'ssh-rsa'] },
+        handoff: { enabled: true, mode: 'auto' },
       });
       draft.hosts.push({
         name: 'hpc-login',

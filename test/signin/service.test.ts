@@ -109,6 +109,7 @@ async function harness(issuer: Issuer, expiryWarningMinutes = 60): Promise<Harne
       proxy: { host: '127.0.0.1', webPort: 3080, sshPort: 3023 },
       hostPatterns: [],
       ssh: { keepaliveIntervalSeconds: 60, rsaSignatureAlgorithms: ['rsa-sha2-512'] },
+      handoff: { enabled: true, mode: 'auto' },
     });
     draft.ui.expiryWarningMinutes = expiryWarningMinutes;
   });

@@ -49,6 +49,7 @@ describe.skipIf(tools.skip)(`silent renewal with a refresh token${tools.marker}`
         name: 'lab',
         hostPatterns: [],
         ssh: { keepaliveIntervalSeconds: 60, rsaSignatureAlgorithms: ['rsa-sha2-512'] },
+        handoff: { enabled: true, mode: 'auto' },
         oidc: {
           issuer: idp.issuer,
           clientId: CLIENT_ID,

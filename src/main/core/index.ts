@@ -29,7 +29,14 @@ import {
 import { createTerminalHandlers, TerminalService } from './terminals';
 import type { TerminalTarget } from '../../shared/model/terminal';
 import { createSandboxHandlers } from './sandbox';
-import { createOpenSshHandlers, OpenSshHandoff } from './openssh';
+import {
+  createHandoffFollower,
+  createOpenSshHandlers,
+  defaultProxySshAddress,
+  OpenSshHandoff,
+} from './openssh';
+import { sshProxyFromExtra } from './signin/teleport/sshProxyAddress';
+import type { Site } from '../../shared/model/settings';
 
 export { EventBus } from './events/bus';
 export { createDispatcher, type Dispatcher, type CommandHandlers } from './rpc/dispatcher';
@@ -60,6 +67,10 @@ export interface CoreOptions {
   userKnownHosts?: string | false;
   /** Close unused SSH connections after this long (default 5 min). */
   sshIdleTimeoutMs?: number;
+  /** The home whose ~/.ssh/onehop the OpenSSH hand-off writes (default the user's). */
+  openSshHome?: string;
+  /** Refresh the hand-off after sign-in/renewal/sign-out (default true; per site in settings). */
+  openSshHandoff?: boolean;
 }
 
 export interface Core {
@@ -123,9 +134,32 @@ export function createCore(options: CoreOptions): Core {
   const route = (target: TerminalTarget) =>
     resolveRoute(settings.get(), target, (site) => signIn.credentials(site));
   const terminals = new TerminalService({ pool, bus: events, resolve: route, log });
+  const homeDir = options.openSshHome ?? os.homedir();
+  const handoff = new OpenSshHandoff({ homeDir, dataDir: options.dataDir });
+  const proxySshAddress = async (site: Site) => {
+    const learnt = sshProxyFromExtra((await signIn.credentials(site.name))?.extra);
+    return learnt ?? defaultProxySshAddress(site);
+  };
+  const followHandoff = createHandoffFollower({
+    handoff,
+    settings,
+    bus: events,
+    proxySshAddress,
+    enabled: options.openSshHandoff ?? true,
+    log,
+  });
   const stopFollowingCredentials = signIn.onCredentialsChanged((site, credentials) => {
     if (credentials) terminals.signedIn(site);
     else void pool.closeSite(site);
+    followHandoff.follow(site, credentials);
+  });
+  // Hosts added or edited later belong in ~/.ssh/onehop/config too.
+  const stopFollowingSettings = events.subscribe((message) => {
+    if (message.event !== 'settings.changed') return;
+    for (const site of settings.get().sites) {
+      if (site.handoff.enabled)
+        followHandoff.refresh(site.name, () => signIn.credentials(site.name));
+    }
   });
   const dispatcher = createDispatcher(
     {
@@ -143,9 +177,10 @@ export function createCore(options: CoreOptions): Core {
       ...createOpenSshHandlers({
         settings,
         bus: events,
-        handoff: new OpenSshHandoff({ homeDir: os.homedir(), dataDir: options.dataDir }),
-        homeDir: os.homedir(),
+        handoff,
+        homeDir,
         credentials: (site) => signIn.credentials(site),
+        proxySshAddress,
       }),
       'hostkey.answer': ({ id, answer }) => ({ accepted: prompts.answer(id, answer) }),
       ...notYetBuilt([
@@ -180,6 +215,8 @@ export function createCore(options: CoreOptions): Core {
     resolveRoute: route,
     async close() {
       stopFollowingCredentials();
+      stopFollowingSettings();
+      await followHandoff.idle();
       terminals.closeAll();
       prompts.close();
       signIn.close();

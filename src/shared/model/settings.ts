@@ -63,6 +63,13 @@ export const SiteSshSchema = z.object({
     .default(['rsa-sha2-512', 'rsa-sha2-256']),
 });
 
+/** Making plain OpenSSH (ssh, scp, rsync) use the site's certificate after each sign-in. */
+export const SiteHandoffSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** `auto`: the running ssh-agent, else key files in ~/.ssh/onehop/<site>/. */
+  mode: z.enum(['auto', 'agent', 'file']).default('auto'),
+});
+
 const SiteCommonShape = {
   name: NameSchema,
   /** Human title shown in the UI ("ECMWF"). */
@@ -75,6 +82,7 @@ const SiteCommonShape = {
   }),
   /** The preset this site was created from, if any. */
   presetId: z.string().optional(),
+  handoff: SiteHandoffSchema.default({ enabled: true, mode: 'auto' }),
 };
 
 export const TeleportSiteSchema = z.object({

@@ -17,3 +17,8 @@ export {
   type OpenSshHandlerDeps,
   type ProxySshAddress,
 } from './commands';
+export {
+  createHandoffFollower,
+  type HandoffFollower,
+  type HandoffFollowerOptions,
+} from './follower';

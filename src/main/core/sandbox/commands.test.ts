@@ -51,6 +51,7 @@ function descriptor(pid: number, webPort: number): SandboxDescriptor {
         proxy: { host: '127.0.0.1', webPort, sshPort: 3023 },
         hostPatterns: [],
         ssh: { keepaliveIntervalSeconds: 60, rsaSignatureAlgorithms: ['rsa-sha2-512'] },
+        handoff: { enabled: true, mode: 'auto' },
       },
       hosts: [
         {

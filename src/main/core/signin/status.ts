@@ -105,6 +105,7 @@ export function tshStatus(profile: TshProfile, context: StatusContext): SiteStat
     proxy: { host: profile.proxy?.host ?? profile.name, webPort: port, sshPort: 3023 },
     hostPatterns: [],
     ssh: { keepaliveIntervalSeconds: 60, rsaSignatureAlgorithms: ['rsa-sha2-512', 'rsa-sha2-256'] },
+    handoff: { enabled: true, mode: 'auto' },
   };
   if (!profile.ok) {
     return { ...signedOutStatus(pseudoSite, { ...context, problem: profile.error }), kind: 'tsh' };

@@ -18,7 +18,6 @@ import {
   type OpenUrl,
 } from './signin';
 import { defaultTshHome, readTshProfiles } from './credentials/tsh';
-import { notYetBuilt } from './notYetBuilt';
 import {
   ConnectionPool,
   HostKeyPrompts,
@@ -27,6 +26,7 @@ import {
   type ResolvedRoute,
 } from './connections';
 import { createTerminalHandlers, TerminalService } from './terminals';
+import { createTunnelHandlers, poolConnector, TunnelManager } from './tunnels';
 import type { TerminalTarget } from '../../shared/model/terminal';
 import { createSandboxHandlers } from './sandbox';
 import {
@@ -83,6 +83,8 @@ export interface Core {
   readonly pool: ConnectionPool;
   readonly terminals: TerminalService;
   readonly knownHosts: KnownHostsStore;
+  /** Saved tunnel profiles at runtime (the Electron host calls reconnectNow on resume). */
+  readonly tunnels: TunnelManager;
   /** Where a saved host or an ad-hoc destination is reached (site, login, jump). */
   resolveRoute(target: TerminalTarget): Promise<ResolvedRoute>;
   close(): Promise<void>;
@@ -134,6 +136,19 @@ export function createCore(options: CoreOptions): Core {
   const route = (target: TerminalTarget) =>
     resolveRoute(settings.get(), target, (site) => signIn.credentials(site));
   const terminals = new TerminalService({ pool, bus: events, resolve: route, log });
+  const tunnels = new TunnelManager({
+    connector: poolConnector({
+      pool,
+      resolve: route,
+      unknownKey: options.host === 'cli' ? 'refuse' : 'prompt',
+    }),
+    profiles: () => settings.get().tunnels,
+    confDir: options.dataDir,
+  });
+  const stopTunnelEvents = tunnels.onChange((list) =>
+    events.emit('tunnels.status', { tunnels: list }),
+  );
+  const stopTunnelAlerts = tunnels.onAlert((alert) => events.emit('tunnels.alert', alert));
   const homeDir = options.openSshHome ?? os.homedir();
   const handoff = new OpenSshHandoff({ homeDir, dataDir: options.dataDir });
   const proxySshAddress = async (site: Site) => {
@@ -149,8 +164,12 @@ export function createCore(options: CoreOptions): Core {
     log,
   });
   const stopFollowingCredentials = signIn.onCredentialsChanged((site, credentials) => {
-    if (credentials) terminals.signedIn(site);
-    else void pool.closeSite(site);
+    if (credentials) {
+      terminals.signedIn(site);
+      tunnels.onSignedIn(site);
+      // Autostart profiles start after each sign-in (not in the CLI, whose process ends now).
+      if (options.host !== 'cli') void tunnels.startAutostart(site);
+    } else void pool.closeSite(site);
     followHandoff.follow(site, credentials);
   });
   // Hosts added or edited later belong in ~/.ssh/onehop/config too.
@@ -183,14 +202,7 @@ export function createCore(options: CoreOptions): Core {
         proxySshAddress,
       }),
       'hostkey.answer': ({ id, answer }) => ({ accepted: prompts.answer(id, answer) }),
-      ...notYetBuilt([
-        'tunnels.status',
-        'tunnels.save',
-        'tunnels.remove',
-        'tunnels.start',
-        'tunnels.stop',
-        'tunnels.launch',
-      ]),
+      ...createTunnelHandlers(tunnels, settings, events),
     },
     {
       onInternalError: (command, error) =>
@@ -212,11 +224,15 @@ export function createCore(options: CoreOptions): Core {
     pool,
     terminals,
     knownHosts,
+    tunnels,
     resolveRoute: route,
     async close() {
       stopFollowingCredentials();
       stopFollowingSettings();
       await followHandoff.idle();
+      await tunnels.stopAll();
+      stopTunnelEvents();
+      stopTunnelAlerts();
       terminals.closeAll();
       prompts.close();
       signIn.close();

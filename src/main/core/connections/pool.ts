@@ -82,7 +82,9 @@ function lostThroughJump(
     jumpGone,
     target.closed.then(async (error) => {
       if (error) return error;
-      const grace = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200).unref());
+      const grace = new Promise<undefined>((resolve) =>
+        setTimeout(() => resolve(undefined), 200).unref(),
+      );
       return Promise.race([jumpGone, grace]);
     }),
   ]);

@@ -242,6 +242,18 @@ export async function connectSsh(options: ConnectOptions): Promise<SshConnection
       );
       resolveClosed(lastError);
     });
+    // Through a jump the transport is a channel; when the far side goes away it may only end
+    // (EOF) and never close, and ssh2 then stops its keepalive too: finish the connection so
+    // `closed` resolves and whoever holds it reconnects.
+    client.on('end', () => {
+      if (isClosed) return;
+      lastError ??= new SshError(
+        'connection-lost',
+        `${context.host}:${String(context.port)} closed the connection.`,
+        hop,
+      );
+      client.destroy();
+    });
     client.once('ready', () => {
       const hostKey = verifier.outcome();
       if (settled) return;

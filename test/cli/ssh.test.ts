@@ -5,7 +5,8 @@
  * target with a tampered host certificate is refused; exit codes follow OpenSSH. Each step is a
  * real `onehop` process with the credentials in the gnome-keyring-backed vault.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import http from 'node:http';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp, webClient, type Idp } from '../support/idp';
-import { startSshd, type SshdServer } from '../support/sshd';
+import { freePort, startSshd, type SshdOptions, type SshdServer } from '../support/sshd';
 import { startTeleportEmulator, type TeleportEmulator } from '../support/teleport/emulator';
 import { requireSessionKeychain, requireTools } from '../support/tools';
 
@@ -62,6 +63,28 @@ function tamperingProxy(upstreamPort: number, certificateFile: string): Promise<
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out; output so far:\n${describe()}`);
+}
+
+function httpServer(body: string): Promise<http.Server & { port: number }> {
+  const server = http.createServer((_req, res) => res.end(body));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve(Object.assign(server, { port: (server.address() as net.AddressInfo).port })),
+    ),
+  );
+}
+
 describe.skipIf(tools.skip || keychain.skip)(`onehop ssh${tools.marker}${keychain.marker}`, () => {
   let idp: Idp;
   let emulator: TeleportEmulator;
@@ -70,6 +93,7 @@ describe.skipIf(tools.skip || keychain.skip)(`onehop ssh${tools.marker}${keychai
   let tampered: net.Server;
   let plain: SshdServer;
   let home: string;
+  let signedVia: SshdOptions;
 
   beforeAll(async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'onehop-cli-ssh-'));
@@ -95,6 +119,7 @@ describe.skipIf(tools.skip || keychain.skip)(`onehop ssh${tools.marker}${keychai
       startSshd(trust),
     ]);
     tampered = await tamperingProxy(target.port, target.hostCertificatePath!);
+    signedVia = signed;
     // The emulator's ping must name the jump as the proxy's SSH address.
     emulator.setSshPublicAddr(`127.0.0.1:${String(jump.port)}`);
   }, 60_000);
@@ -242,6 +267,117 @@ describe.skipIf(tools.skip || keychain.skip)(`onehop ssh${tools.marker}${keychai
     expect(code).toBe(0);
     expect(Buffer.concat(chunks).equals(data)).toBe(true);
   });
+
+  it('tunnel add + start -D: curl and proxychains4 fetch through it, and it survives a restart of the via sshd', async () => {
+    const web = await httpServer('through the tunnel');
+    const socksPort = await freePort();
+    const via = await startSshd(signedVia);
+    try {
+      const added = await onehop([
+        'tunnel',
+        'add',
+        'eco socks',
+        '--site',
+        'lab',
+        '--via',
+        `root@127.0.0.1:${String(via.port)}`,
+        '-D',
+        String(socksPort),
+      ]);
+      expect(added).toMatchObject({ code: 0 });
+      const listed = JSON.parse((await onehop(['tunnel', 'list', '--json'])).stdout) as {
+        tunnels: { name: string; forwards: string[] }[];
+      };
+      expect(listed.tunnels.find((t) => t.name === 'eco socks')?.forwards).toEqual([
+        `-D 127.0.0.1:${String(socksPort)}`,
+      ]);
+
+      const child = spawn(
+        process.execPath,
+        [path.join(root, 'bin/onehop.js'), 'tunnel', 'start', 'eco socks'],
+        {
+          cwd: root,
+          env: { ...process.env, CI: '', ONEHOP_HOME: home },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      try {
+        await until(
+          () => out.includes(`listening on 127.0.0.1:${String(socksPort)} (socks)`),
+          20_000,
+          () => out + err,
+        );
+        const url = `http://127.0.0.1:${String(web.port)}/`;
+        expect(
+          (
+            await run('curl', [
+              '-sS',
+              '--max-time',
+              '20',
+              '--socks5-hostname',
+              `127.0.0.1:${String(socksPort)}`,
+              url,
+            ])
+          ).stdout,
+        ).toBe('through the tunnel');
+        const conf = path.join(home, 'test-proxychains.conf');
+        fs.writeFileSync(
+          conf,
+          `strict_chain\nproxy_dns\nquiet_mode\n[ProxyList]\nsocks5 127.0.0.1 ${String(socksPort)}\n`,
+        );
+        expect(
+          (await run('proxychains4', ['-q', '-f', conf, 'curl', '-sS', '--max-time', '20', url]))
+            .stdout,
+        ).toBe('through the tunnel');
+
+        // Restart the via sshd on the same port: the listener stays, the next fetch succeeds.
+        // Its session processes too: a restarted sshd would otherwise keep serving the old one.
+        const port = via.port;
+        const sessions = (
+          await run('pgrep', ['-P', String(via.pid)]).catch(() => ({ stdout: '' }))
+        ).stdout
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number);
+        await via.stop();
+        for (const pid of sessions) process.kill(pid, 'SIGKILL');
+        const again = await startSshd({ ...signedVia, port });
+        try {
+          await until(
+            async () => {
+              const fetched = await run('curl', [
+                '-sS',
+                '--max-time',
+                '20',
+                '--socks5-hostname',
+                `127.0.0.1:${String(socksPort)}`,
+                url,
+              ]).catch(() => ({ stdout: '' }));
+              return fetched.stdout === 'through the tunnel';
+            },
+            40_000,
+            () => out + err,
+          );
+        } finally {
+          child.kill('SIGINT');
+          expect(await exited).toBe(0);
+          await again.stop();
+        }
+        expect(err).toMatch(/reconnecting/);
+        expect(err).toMatch(/stopped/);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    } finally {
+      web.close();
+      await via.stop().catch(() => undefined);
+    }
+  }, 120_000);
 
   it('sign-out removes the site from the OpenSSH hand-off', async () => {
     const config = path.join(os.homedir(), '.ssh', 'onehop', 'config');

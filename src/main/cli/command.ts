@@ -27,13 +27,22 @@ export const FLAGS = {
   bastion: { type: 'string' },
   'offline-access': { type: 'boolean' },
   'accept-new-host-key': { type: 'boolean' },
+  via: { type: 'string' },
+  local: { type: 'string', short: 'L', multiple: true },
+  dynamic: { type: 'string', short: 'D', multiple: true },
+  autostart: { type: 'boolean' },
+  launch: { type: 'string' },
   install: { type: 'boolean' },
   uninstall: { type: 'boolean' },
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
 export type FlagValues = {
-  [F in FlagName]?: (typeof FLAGS)[F]['type'] extends 'string' ? string : boolean;
+  [F in FlagName]?: (typeof FLAGS)[F] extends { multiple: true }
+    ? string[]
+    : (typeof FLAGS)[F]['type'] extends 'string'
+      ? string
+      : boolean;
 };
 
 export interface CommandContext {
@@ -73,8 +82,12 @@ export interface CommandSpec {
 /** `onehop hosts add <name> --site <site> --host-name <host-name> [--port <port>] …` */
 export function synopsis(spec: CommandSpec): string {
   const required = new Set<FlagName>(spec.requiredFlags ?? []);
-  const flag = (name: FlagName): string =>
-    FLAGS[name].type === 'boolean' ? `--${name}` : `--${name} <${name}>`;
+  const flag = (name: FlagName): string => {
+    const spec: { type: string; short?: string; multiple?: boolean } = FLAGS[name];
+    if (spec.type === 'boolean') return `--${name}`;
+    // Repeatable flags are shown the way OpenSSH users know them: -L spec …
+    return spec.multiple && spec.short ? `-${spec.short} <${name}>…` : `--${name} <${name}>`;
+  };
   return [
     'onehop',
     ...spec.words,

@@ -92,15 +92,24 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       { signInCommands },
       { sshConfigCommands },
       { sshCommands },
+      { tunnelCommands },
     ] = await Promise.all([
       import('./commands/sites'),
       import('./commands/hosts'),
       import('./commands/signin'),
       import('./commands/sshConfig'),
       import('./commands/ssh'),
+      import('./commands/tunnels'),
     ]);
     invocation = resolveCommand(
-      [...sitesCommands, ...hostsCommands, ...signInCommands, ...sshConfigCommands, ...sshCommands],
+      [
+        ...sitesCommands,
+        ...hostsCommands,
+        ...signInCommands,
+        ...sshConfigCommands,
+        ...sshCommands,
+        ...tunnelCommands,
+      ],
       parsed,
     );
   } catch (error) {

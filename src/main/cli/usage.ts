@@ -42,6 +42,17 @@ Commands:
                                           is a terminal; otherwise plain streams. Unknown host
                                           keys are refused unless --accept-new-host-key (which
                                           remembers them); a changed key is always refused.
+  onehop tunnel add <name> --via [login@]host[:port] [--site S]
+                (-L [bind:]port:host:hostport)… (-D [bind:]port)… [--autostart] [--launch "cmd args"]
+                                          Save a tunnel profile: local (-L) and SOCKS5 (-D)
+                                          forwards performed by the via host (a saved host's
+                                          name or any host), reached through the site's jump.
+                                          Bind addresses default to 127.0.0.1.
+  onehop tunnel list [--json]             List tunnel profiles.
+  onehop tunnel rm <name>                 Remove a tunnel profile.
+  onehop tunnel start <name>              Run a tunnel in the foreground until Ctrl-C: prints
+                                          "listening on 127.0.0.1:9050 (socks)" per listener,
+                                          keeps listening while it reconnects after a drop.
   onehop ssh-config [--site S]            Print the OpenSSH configuration for signed-in sites
                                           (what ~/.ssh/onehop/config holds after sign-in).
   onehop ssh-config --install             Add "Include ~/.ssh/onehop/config" at the top of

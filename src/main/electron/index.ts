@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, shell, type BrowserWindow } from 'electron';
+import { app, dialog, powerMonitor, shell, type BrowserWindow } from 'electron';
 import { createCore, resolveDataDir, type Core } from '../core';
 import { iconsDirectory, windowIconPath } from './icons';
 import { bindIpc } from './ipc';
@@ -13,6 +13,7 @@ import { chooseRendererSource, externalUrlToOpen } from './policy';
 import { applySecurityPolicy } from './security';
 import { bindSignInTray, signInFromHost } from './signinTray';
 import { createTray, destroyTray, hasTray } from './tray';
+import { bindTunnelsTray, toggleTunnelFromHost } from './tunnelsTray';
 import { createMainWindow, loadRenderer, revealWindow } from './window';
 
 /** Matches `appId` in electron-builder.yml (Windows groups taskbar entries and notifications by it). */
@@ -34,6 +35,7 @@ let openWindow: (() => Promise<void>) | null = null;
 let windowOpening: Promise<void> | null = null;
 let quitting = false;
 let unbindSignInTray: (() => void) | null = null;
+let unbindTunnelsTray: (() => void) | null = null;
 
 app.enableSandbox();
 
@@ -70,6 +72,8 @@ if (!app.requestSingleInstanceLock()) {
     core = null;
     unbindSignInTray?.();
     unbindSignInTray = null;
+    unbindTunnelsTray?.();
+    unbindTunnelsTray = null;
     destroyTray();
     // Bounded: a service that hangs while closing must not keep the app from quitting.
     let timer: NodeJS.Timeout | undefined;
@@ -128,9 +132,16 @@ async function start(): Promise<void> {
       showMainWindow();
       signInFromHost(opened, site, log);
     },
+    onToggleTunnel: (name, run) => toggleTunnelFromHost(opened, name, run, log),
     log,
   });
   unbindSignInTray = bindSignInTray({ core: opened, showWindow: showMainWindow, log });
+  unbindTunnelsTray = bindTunnelsTray({ core: opened, showWindow: showMainWindow, log });
+  // After sleep or a locked session the network has often changed: tunnels waiting to retry
+  // reconnect now instead of at the end of their backoff.
+  const reconnectTunnels = () => core?.tunnels.reconnectNow();
+  powerMonitor.on('resume', reconnectTunnels);
+  powerMonitor.on('unlock-screen', reconnectTunnels);
 
   openWindow = async () => {
     const window = await createMainWindow({

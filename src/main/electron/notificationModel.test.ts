@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notificationFor } from './notificationModel';
+import { notificationFor, tunnelNotificationFor } from './notificationModel';
 
 describe('notificationFor', () => {
   it('offers Renew for alerts that need the user', () => {
@@ -16,5 +16,20 @@ describe('notificationFor', () => {
       body: 'm',
       renew: false,
     });
+  });
+});
+
+describe('tunnelNotificationFor', () => {
+  it('names the tunnel and what happened', () => {
+    expect(
+      tunnelNotificationFor({
+        name: 'ecFlow SOCKS',
+        kind: 'failed',
+        message: 'Port 9050 is in use.',
+      }),
+    ).toEqual({ title: 'ecFlow SOCKS: tunnel failed', body: 'Port 9050 is in use.', renew: false });
+    expect(tunnelNotificationFor({ name: 'x', kind: 'recovered', message: 'm' }).title).toBe(
+      'x: tunnel recovered',
+    );
   });
 });

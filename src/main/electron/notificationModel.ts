@@ -1,6 +1,6 @@
 /**
- * OS notifications for `signin.alert`: the title, the body and whether to offer Renew. No
- * `electron` import, so it is unit tested.
+ * OS notifications for `signin.alert` (the title, the body and whether to offer Renew) and for
+ * `tunnels.alert`. No `electron` import, so it is unit tested.
  */
 import type { EventPayload } from '../../shared/contract/events';
 
@@ -26,5 +26,16 @@ export function notificationFor(alert: SignInAlert): NotificationModel {
     title: TITLES[alert.kind](alert.site),
     body: alert.message,
     renew: alert.kind !== 'renewed',
+  };
+}
+
+export type TunnelAlert = EventPayload<'tunnels.alert'>;
+
+/** An autostarted tunnel failed or recovered: `ecFlow SOCKS: tunnel failed`. */
+export function tunnelNotificationFor(alert: TunnelAlert): NotificationModel {
+  return {
+    title: `${alert.name}: tunnel ${alert.kind === 'failed' ? 'failed' : 'recovered'}`,
+    body: alert.message,
+    renew: false,
   };
 }

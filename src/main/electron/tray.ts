@@ -1,7 +1,8 @@
 /**
  * The tray (menu bar on macOS) icon: its image, tooltip and title show the sign-in state, and its
- * menu has a line and a Renew / Sign in item per site, Open OneHop and Quit. `signinTray.ts`
- * drives it through `setTrayState` with a model from `trayModel.ts`.
+ * menu has a line and a Renew / Sign in item per site, a checkbox per tunnel profile, Open OneHop
+ * and Quit. `signinTray.ts` drives it through `setTrayState` and `tunnelsTray.ts` through
+ * `setTrayTunnels`, with models from `trayModel.ts`.
  */
 import {
   Menu,
@@ -11,7 +12,7 @@ import {
   type NativeImage,
 } from 'electron';
 import { trayIconPath, type TrayState } from './icons';
-import type { TrayModel } from './trayModel';
+import { sameTunnelItems, type TrayModel, type TrayTunnelItem } from './trayModel';
 
 interface TrayOptions {
   iconsDir: string;
@@ -19,12 +20,16 @@ interface TrayOptions {
   onQuit: () => void;
   /** Renew or sign in to a site (from its menu item). */
   onSignIn?: (site: string) => void;
+  /** Start (`run` true) or stop a tunnel profile (from its checkbox). */
+  onToggleTunnel?: (name: string, run: boolean) => void;
   log: (message: string) => void;
 }
 
 let tray: Tray | null = null;
 let options: TrayOptions | null = null;
 let shownState: TrayState | null = null;
+let signInModel: TrayModel | null = null;
+let tunnelItems: TrayTunnelItem[] = [];
 
 /** Creates the tray icon; returns false when the platform refused (the app then works without). */
 export function createTray(trayOptions: TrayOptions): boolean {
@@ -57,8 +62,21 @@ export function hasTray(): boolean {
 
 /** Shows the sign-in state: the icon, the tooltip, the macOS title and the menu. */
 export function setTrayState(model: TrayModel): void {
-  if (!tray || tray.isDestroyed() || !options) return;
-  const { onOpen, onQuit, onSignIn } = options;
+  signInModel = model;
+  render();
+}
+
+/** Shows the tunnel profiles in the menu; a no-op when nothing visible changed. */
+export function setTrayTunnels(items: TrayTunnelItem[]): void {
+  if (sameTunnelItems(items, tunnelItems)) return;
+  tunnelItems = items;
+  render();
+}
+
+function render(): void {
+  const model = signInModel;
+  if (!tray || tray.isDestroyed() || !options || !model) return;
+  const { onOpen, onQuit, onSignIn, onToggleTunnel } = options;
   if (model.state !== shownState) {
     tray.setImage(loadImage(model.state));
     shownState = model.state;
@@ -72,12 +90,31 @@ export function setTrayState(model: TrayModel): void {
   const actions: MenuItemConstructorOptions[] = onSignIn
     ? model.actions.map((action) => ({ label: action.label, click: () => onSignIn(action.site) }))
     : [];
+  const tunnels: MenuItemConstructorOptions[] =
+    onToggleTunnel && tunnelItems.length
+      ? [
+          { label: 'Tunnels', enabled: false },
+          ...tunnelItems.map((item): MenuItemConstructorOptions => ({
+            label: item.label,
+            type: 'checkbox',
+            checked: item.checked,
+            // The state when the menu was built decides: a running tunnel is stopped.
+            click: () => {
+              onToggleTunnel(item.name, !item.checked);
+              // Electron flipped the checkbox already; show the truth until the state event.
+              render();
+            },
+          })),
+          { type: 'separator' },
+        ]
+      : [];
   tray.setContextMenu(
     Menu.buildFromTemplate([
       ...lines,
       { type: 'separator' },
       ...actions,
       ...(actions.length ? [{ type: 'separator' as const }] : []),
+      ...tunnels,
       { label: 'Open OneHop', click: () => onOpen() },
       { type: 'separator' },
       { label: 'Quit', click: () => onQuit() },
@@ -89,6 +126,8 @@ export function destroyTray(): void {
   if (tray && !tray.isDestroyed()) tray.destroy();
   tray = null;
   shownState = null;
+  signInModel = null;
+  tunnelItems = [];
 }
 
 function loadImage(state: TrayState): NativeImage {

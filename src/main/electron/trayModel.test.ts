@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { SiteStatus } from '../../shared/model/certificate';
-import { buildTrayModel, formatRemaining, siteAction, siteLine, worstState } from './trayModel';
+import type { TunnelRuntime, TunnelState } from '../../shared/model/tunnel';
+import {
+  buildTrayModel,
+  formatRemaining,
+  sameTunnelItems,
+  siteAction,
+  siteLine,
+  tunnelItems,
+  worstState,
+} from './trayModel';
 
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 const at = (seconds: number) => new Date(NOW + seconds * 1000).toISOString();
@@ -105,5 +114,56 @@ describe('buildTrayModel', () => {
   it('has no title and a plain tooltip when signed out', () => {
     const model = buildTrayModel([signedOut('ecmwf')], NOW, 60);
     expect(model).toMatchObject({ state: 'signed-out', title: '', tooltip: 'OneHop: signed out' });
+  });
+});
+
+function tunnel(name: string, state: TunnelState, bytesIn = 0): TunnelRuntime {
+  return {
+    name,
+    state,
+    reason: null,
+    forwards: [
+      {
+        kind: 'dynamic',
+        label: '-D 127.0.0.1:9050',
+        bindAddress: '127.0.0.1',
+        bindPort: 9050,
+        listening: state === 'listening',
+        activeConnections: 0,
+        totalConnections: 0,
+        bytesIn,
+        bytesOut: 0,
+        lastError: null,
+      },
+    ],
+    events: [],
+    launcher: null,
+  };
+}
+
+describe('tunnels in the tray', () => {
+  it('lists each profile with its state, checked while running', () => {
+    expect(
+      tunnelItems([
+        tunnel('ecFlow SOCKS', 'listening'),
+        tunnel('ecFlow local', 'stopped'),
+        tunnel('Logs', 'waiting-for-sign-in'),
+        tunnel('Broken', 'failed'),
+        tunnel('Flaky', 'reconnecting'),
+      ]),
+    ).toEqual([
+      { name: 'ecFlow SOCKS', label: 'ecFlow SOCKS — listening', checked: true },
+      { name: 'ecFlow local', label: 'ecFlow local — stopped', checked: false },
+      { name: 'Logs', label: 'Logs — waiting for sign-in', checked: true },
+      { name: 'Broken', label: 'Broken — failed', checked: false },
+      { name: 'Flaky', label: 'Flaky — reconnecting…', checked: true },
+    ]);
+    expect(tunnelItems([])).toEqual([]);
+  });
+  it('ignores counter-only changes, so the menu is not rebuilt every second', () => {
+    const before = tunnelItems([tunnel('a', 'listening', 0)]);
+    expect(sameTunnelItems(before, tunnelItems([tunnel('a', 'listening', 5000)]))).toBe(true);
+    expect(sameTunnelItems(before, tunnelItems([tunnel('a', 'reconnecting')]))).toBe(false);
+    expect(sameTunnelItems(before, [])).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * What the tray shows for the sites' certificates: the icon state, the tooltip, one menu line and
+ * What the tray shows for the sites' certificates and the tunnels: the icon state, the tooltip, one menu line and
  * one action per site, and the macOS title. No `electron` import, so it is unit tested; the menu
  * is rebuilt from this once a minute and on every status event (menus cannot tick every second).
  */
@@ -9,6 +9,7 @@ import {
   type CertificateState,
   type SiteStatus,
 } from '../../shared/model/certificate';
+import type { TunnelRuntime, TunnelState } from '../../shared/model/tunnel';
 import type { TrayState } from './icons';
 
 export interface TrayAction {
@@ -126,4 +127,45 @@ export function buildTrayModel(
     title:
       shortest === null ? '' : formatRemaining(shortest).replace('less than a minute', '<1 min'),
   };
+}
+
+/** A tunnel in the tray menu: a checkbox (checked = running) with its state in the label. */
+export interface TrayTunnelItem {
+  name: string;
+  label: string;
+  checked: boolean;
+}
+
+const TUNNEL_STATE_WORDS: Record<TunnelState, string> = {
+  stopped: 'stopped',
+  starting: 'starting…',
+  listening: 'listening',
+  reconnecting: 'reconnecting…',
+  'waiting-for-sign-in': 'waiting for sign-in',
+  failed: 'failed',
+};
+
+/** Running = holds (or is getting) its listeners: clicking it stops it. */
+export function tunnelIsRunning(state: TunnelState): boolean {
+  return state !== 'stopped' && state !== 'failed';
+}
+
+/** `ecFlow SOCKS — listening`, one per profile, in the order of the settings. */
+export function tunnelItems(tunnels: readonly TunnelRuntime[]): TrayTunnelItem[] {
+  return tunnels.map((t) => ({
+    name: t.name,
+    label: `${t.name} — ${TUNNEL_STATE_WORDS[t.state]}`,
+    checked: tunnelIsRunning(t.state),
+  }));
+}
+
+/** Counters change every second; the menu is rebuilt only when what it shows changes. */
+export function sameTunnelItems(
+  a: readonly TrayTunnelItem[],
+  b: readonly TrayTunnelItem[],
+): boolean {
+  return (
+    a.length === b.length &&
+    a.every((item, i) => item.label === b[i]?.label && item.checked === b[i]?.checked)
+  );
 }

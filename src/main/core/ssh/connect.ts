@@ -252,6 +252,10 @@ export async function connectSsh(options: ConnectOptions): Promise<SshConnection
         `${context.host}:${String(context.port)} closed the connection.`,
         hop,
       );
+      // ssh2 does not always emit 'close' after a stream transport ended: settle here.
+      isClosed = true;
+      fail(lastError);
+      resolveClosed(lastError);
       client.destroy();
     });
     client.once('ready', () => {

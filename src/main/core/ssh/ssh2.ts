@@ -59,6 +59,8 @@ export interface Ssh2PtyChannel extends Ssh2Channel {
 
 export interface Ssh2Client extends EventEmitter {
   connect(config: Ssh2ConnectConfig): this;
+  /** TCP_NODELAY on the TCP transport (no-op over a jump channel). */
+  setNoDelay(noDelay?: boolean): this;
   end(): this;
   destroy(): this;
   exec(

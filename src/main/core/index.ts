@@ -27,6 +27,7 @@ import {
 } from './connections';
 import { createTerminalHandlers, TerminalService } from './terminals';
 import { createTunnelHandlers, poolConnector, TunnelManager } from './tunnels';
+import { ssh2NativeCryptoAvailable } from './ssh';
 import type { TerminalTarget } from '../../shared/model/terminal';
 import { createSandboxHandlers } from './sandbox';
 import {
@@ -188,6 +189,7 @@ export function createCore(options: CoreOptions): Core {
         host: options.host,
         platform: `${os.platform()}-${os.arch()}`,
         dataDir: options.dataDir,
+        sshNativeCrypto: ssh2NativeCryptoAvailable(),
       }),
       ...createSettingsHandlers(settings, events),
       ...createSignInHandlers(signIn),

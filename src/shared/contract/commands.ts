@@ -74,6 +74,8 @@ export const commands = {
       host: z.enum(['electron', 'web', 'cli']),
       platform: z.string(),
       dataDir: z.string(),
+      /** ssh2's native crypto binding loaded (5–6× faster ciphers); false = pure JS fallback. */
+      sshNativeCrypto: z.boolean(),
     }),
   },
   /** The whole settings document and anything the user must be told about it. */
@@ -118,6 +120,17 @@ export const commands = {
   'sites.remove': {
     request: z.object({ name: NameSchema }).strict(),
     response: z.object({ hostsRemoved: z.number().int(), tunnelsRemoved: z.number().int() }),
+  },
+  /** Turn a site's OpenSSH hand-off on or off, or change its mode; omitted fields stay. */
+  'sites.setHandoff': {
+    request: z
+      .object({
+        name: NameSchema,
+        enabled: z.boolean().optional(),
+        mode: z.enum(['auto', 'agent', 'file']).optional(),
+      })
+      .strict(),
+    response: z.object({ site: SiteSchema }),
   },
   'hosts.add': {
     request: z

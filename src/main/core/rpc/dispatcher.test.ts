@@ -57,6 +57,7 @@ describe('dispatcher', () => {
       host: 'cli' as const,
       platform: 'linux-x64',
       dataDir: '/tmp/x',
+      sshNativeCrypto: true,
     }));
     const { dispatcher } = dispatcherWith({ 'ui.update': uiUpdate, 'app.info': appInfo });
     await expect(dispatcher.dispatch('app.info', undefined)).resolves.toMatchObject({ ok: true });

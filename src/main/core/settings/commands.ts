@@ -22,6 +22,7 @@ type SettingsCommand =
   | 'sites.addTeleport'
   | 'sites.addOidcCa'
   | 'sites.remove'
+  | 'sites.setHandoff'
   | 'hosts.add'
   | 'hosts.update'
   | 'hosts.remove'
@@ -104,6 +105,15 @@ export function createSettingsHandlers(
         draft.tunnels = draft.tunnels.filter((t) => t.site !== name);
       });
       return { hostsRemoved, tunnelsRemoved };
+    },
+
+    'sites.setHandoff': ({ name, enabled, mode }) => {
+      const settings = change((draft) => {
+        const site = draft.sites.find((s) => s.name === name);
+        if (!site) throw siteNotFound(name);
+        site.handoff = { ...site.handoff, ...stripUndefined({ enabled, mode }) };
+      });
+      return { site: settings.sites.find((s) => s.name === name)! };
     },
 
     'hosts.add': (request) => {

@@ -11,6 +11,7 @@ import { AddPresetButton } from '../sites/AddPresetButton';
 import { filterHosts, groupHosts } from './filterHosts';
 import { HostGroup } from './HostGroup';
 import { HostEditor } from './HostEditor';
+import { ImportDialog } from './ImportDialog';
 import type { HostActions } from './HostRow';
 import { HostSearch } from './HostSearch';
 import { renameRecentHost, useRecentHosts } from './recentHosts';
@@ -23,6 +24,7 @@ export function HostsView({ active }: { active: boolean }) {
   const [favouritesOnly, setFavouritesOnly] = useState(false);
   const [editing, setEditing] = useState<Host | 'new' | null>(null);
   const [removing, setRemoving] = useState<Host | null>(null);
+  const [importing, setImporting] = useState(false);
   const recentNames = useRecentHosts();
   const client = useClient();
   const store = useStore();
@@ -52,6 +54,7 @@ export function HostsView({ active }: { active: boolean }) {
           onRemove={actions.remove}
         />
       )}
+      {importing && <ImportDialog onClose={() => setImporting(false)} />}
       {removing && (
         <ConfirmDialog
           title={`Remove ${removing.name}?`}
@@ -104,6 +107,9 @@ export function HostsView({ active }: { active: boolean }) {
               <button type="button" className="btn" onClick={() => setEditing('new')}>
                 Add a host…
               </button>
+              <button type="button" className="btn" onClick={() => setImporting(true)}>
+                Import from ~/.ssh/config…
+              </button>
             </>
           }
         >
@@ -137,6 +143,10 @@ export function HostsView({ active }: { active: boolean }) {
           >
             <Icon name="star" size={14} />
             Favourites
+          </button>
+          <button type="button" className="btn" onClick={() => setImporting(true)}>
+            <Icon name="folder" size={14} />
+            Import from ~/.ssh/config
           </button>
           <button type="button" className="btn" onClick={() => setEditing('new')}>
             <Icon name="plus" size={14} />

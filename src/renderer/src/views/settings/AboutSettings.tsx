@@ -28,6 +28,12 @@ export function AboutSettings() {
               : 'Command line'}{' '}
           on {info.platform}
         </dd>
+        <dt>SSH encryption</dt>
+        <dd>
+          {info.sshNativeCrypto
+            ? 'Native (fast)'
+            : 'JavaScript fallback — about 5× slower; reinstall OneHop so its native module builds'}
+        </dd>
       </dl>
     </SettingsSection>
   );

@@ -5,6 +5,7 @@ import { useSignInStatus } from '../../state/signInContext';
 import { useTabs } from '../../state/TabsContext';
 import { CertificateBadge, expiryTitle, useCertificateState } from './CertificateBadge';
 import { CertificateDetails } from './CertificateDetails';
+import { HandoffPanel } from './HandoffPanel';
 import { SiteActions } from './SiteActions';
 import { siteGroupDomId } from './SiteItem';
 import { VaultNotice } from './VaultNotice';
@@ -64,6 +65,7 @@ export function SiteView({ siteName }: { siteName: string }) {
           Not signed in. Sign in to get a short-lived SSH certificate for this site&apos;s hosts.
         </p>
       )}
+      <HandoffPanel site={site} status={status} />
     </div>
   );
 }

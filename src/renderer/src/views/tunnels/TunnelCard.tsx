@@ -129,9 +129,7 @@ export function TunnelCard({
           {profile.via ? (
             <code>{profile.via}</code>
           ) : (
-            <span className="warning-text">
-              not set — edit the tunnel and enter your workstation
-            </span>
+            <span className="warning-text">not set — choose your workstation</span>
           )}
         </dd>
         <dt>Forwards</dt>

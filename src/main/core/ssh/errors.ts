@@ -132,6 +132,14 @@ export function translateForwardError(
         'certificate allows port forwarding.',
     );
   }
+  // Teleport 15+ refuses to dial hosts that are not agents or registered OpenSSH nodes.
+  if (/not found in inventory|no such node|node .* not found|unknown node/i.test(err.message)) {
+    return make(
+      'unreachable',
+      `${dest} is not registered behind the Teleport proxy ${jump.host}:${String(jump.port)}; ` +
+        'check the host name, or ask the site to register the host.',
+    );
+  }
   if (err.reason === 2 || /connect failed|connection refused/i.test(err.message)) {
     return make(
       'unreachable',

@@ -198,7 +198,7 @@ describe.skipIf(chromiumTool.skip)(`first run in Chromium${chromiumTool.marker}`
       await tunnels.getByRole('heading', { name: 'ecFlow SOCKS' }).waitFor();
       await tunnels.getByRole('heading', { name: 'ecFlow local' }).waitFor();
       expect(await tunnels.getByText('-D 127.0.0.1:9050').count()).toBe(1);
-      expect(await tunnels.getByText('-L 4141 → machine1:4141').count()).toBe(1);
+      expect(await tunnels.getByText('-L 127.0.0.1:4141 → machine1:4141').count()).toBe(1);
       expect(await tunnels.getByText('not set — choose your workstation').count()).toBe(2);
       await page.screenshot({ path: path.join(shotsDir, 'tunnels-dark.png') });
 

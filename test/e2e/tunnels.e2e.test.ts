@@ -237,7 +237,7 @@ describe.skipIf(tools.skip)(`tunnels in Chromium${tools.marker}`, () => {
       expect(await busy.getByTestId('tunnel-reason').textContent()).toBe(
         `Port ${String(takenPort)} on 127.0.0.1 is already in use (by another program); choose another port or stop that program.`,
       );
-      await shoot(page, 'tunnels');
+      await shoot(page, 'tunnels-view');
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }

@@ -109,7 +109,7 @@ export async function resolveRoute(
   if (!credentials) {
     throw new SshError(
       'not-signed-in',
-      `You are not signed in to ${site.name}; sign in first (onehop login ${site.name}).`,
+      `You are not signed in to ${site.name}; sign in to it first.`,
     );
   }
   const logins = certificateLogins(credentials);

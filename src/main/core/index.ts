@@ -70,6 +70,8 @@ export interface CoreOptions {
   sshIdleTimeoutMs?: number;
   /** The home whose ~/.ssh/onehop the OpenSSH hand-off writes (default the user's). */
   openSshHome?: string;
+  /** Start autostart tunnels of signed-in sites when the core opens (default: Electron only). */
+  autostartTunnels?: boolean;
   /** Refresh the hand-off after sign-in/renewal/sign-out (default true; per site in settings). */
   openSshHandoff?: boolean;
 }
@@ -150,6 +152,15 @@ export function createCore(options: CoreOptions): Core {
     events.emit('tunnels.status', { tunnels: list }),
   );
   const stopTunnelAlerts = tunnels.onAlert((alert) => events.emit('tunnels.alert', alert));
+  if (options.autostartTunnels ?? options.host === 'electron') {
+    // At app start, autostart profiles of sites already signed in start as after a sign-in.
+    void (async () => {
+      for (const site of settings.get().sites) {
+        const stored = await signIn.credentials(site.name).catch(() => undefined);
+        if (stored) await tunnels.startAutostart(site.name);
+      }
+    })().catch((error: unknown) => log(`onehop: autostart failed: ${String(error)}`));
+  }
   const homeDir = options.openSshHome ?? os.homedir();
   const handoff = new OpenSshHandoff({ homeDir, dataDir: options.dataDir });
   const proxySshAddress = async (site: Site) => {

@@ -188,7 +188,9 @@ describe.skipIf(tools.skip)(`Teleport sign-in against the emulator${tools.marker
 
     expect(credentials.issuer).toBe('teleport');
     expect(credentials.username).toBe(USER);
-    expect(credentials.extra).toBeUndefined();
+    // One key for SSH and TLS: no separate TLS key stored; the proxy's SSH address is (ping §4).
+    expect(credentials.extra?.tlsPrivateKeyPem).toBeUndefined();
+    expect(credentials.extra?.sshProxy).toBe('127.0.0.1:3023');
     const cert = checkCertificate(
       proxy,
       credentials.certificate,
@@ -271,7 +273,7 @@ describe.skipIf(tools.skip)(`Teleport sign-in against the emulator${tools.marker
     const cert = checkCertificate(proxy, credentials.certificate, credentials.privateKeyPem, HOUR);
     expect(cert.certType).toBe('ssh-rsa-cert-v01@openssh.com');
     // legacy suite on 17: split fields, but one shared RSA key.
-    expect(credentials.extra).toBeUndefined();
+    expect(credentials.extra?.tlsPrivateKeyPem).toBeUndefined();
   });
 
   describe('refuses bad answers and stores nothing', () => {

@@ -78,6 +78,10 @@ function jumpFor(site: Site, credentials: SiteCredentials, login: string): JumpR
     : undefined;
 }
 
+function sameHost(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
 /** Resolves a terminal or tunnel destination; throws an SshError naming what is missing. */
 export async function resolveRoute(
   settings: Settings,
@@ -121,14 +125,18 @@ export async function resolveRoute(
     );
   }
   const port = wanted.port ?? 22;
-  const direct = wanted.route === 'direct';
+  let jump = wanted.route === 'direct' ? undefined : jumpFor(site, credentials, login);
+  // The jump itself as the destination (a tunnel via the proxy's own sshd): no second hop.
+  if (jump && !jump.tlsRouting && sameHost(jump.host, wanted.hostName) && jump.port === port) {
+    jump = undefined;
+  }
   return {
     site,
     credentials,
     login,
     host: wanted.hostName,
     port,
-    jump: direct ? undefined : jumpFor(site, credentials, login),
+    jump,
     keepaliveIntervalMs: site.ssh.keepaliveIntervalSeconds * 1000,
     title: `${login}@${wanted.hostName}${port === 22 ? '' : `:${String(port)}`}`,
     savedHost: saved?.name,

@@ -253,6 +253,21 @@ describe('hosts', () => {
   });
 });
 
+describe('sites.setHandoff', () => {
+  it('changes only the fields given, announces it and refuses an unknown site', async () => {
+    await client.call('sites.addPreset', { presetId: 'ecmwf' });
+    events.length = 0;
+    const { site } = await client.call('sites.setHandoff', { name: 'ecmwf', enabled: false });
+    expect(site.handoff).toEqual({ enabled: false, mode: 'auto' });
+    const { site: again } = await client.call('sites.setHandoff', { name: 'ecmwf', mode: 'file' });
+    expect(again.handoff).toEqual({ enabled: false, mode: 'file' });
+    expect(onDisk().sites[0]?.handoff).toEqual({ enabled: false, mode: 'file' });
+    expect(events.filter((e) => e.event === 'settings.changed')).toHaveLength(2);
+    const error = await contractErrorOf(client.call('sites.setHandoff', { name: 'nope' }));
+    expect(error.code).toBe('not-found');
+  });
+});
+
 describe('ui.update', () => {
   it('merges: fields left out keep their stored values', async () => {
     await client.call('ui.update', { firstRunDone: true, theme: 'dark' });

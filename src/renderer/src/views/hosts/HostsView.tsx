@@ -54,7 +54,6 @@ export function HostsView({ active }: { active: boolean }) {
           onRemove={actions.remove}
         />
       )}
-      {importing && <ImportDialog onClose={() => setImporting(false)} />}
       {removing && (
         <ConfirmDialog
           title={`Remove ${removing.name}?`}
@@ -67,6 +66,11 @@ export function HostsView({ active }: { active: boolean }) {
         </ConfirmDialog>
       )}
     </>
+  );
+  // Keyed, so the dialog (and its summary) survives the switch from the empty state to the list
+  // that its own import causes: both layouts share the root <div>.
+  const importDialog = importing && (
+    <ImportDialog key="import" onClose={() => setImporting(false)} />
   );
   const filtered = useMemo(
     () => filterHosts(settings.hosts, query, favouritesOnly),
@@ -117,6 +121,7 @@ export function HostsView({ active }: { active: boolean }) {
           them.
         </EmptyState>
         {dialogs}
+        {importDialog}
       </div>
     );
   }
@@ -179,6 +184,7 @@ export function HostsView({ active }: { active: boolean }) {
         <Kbd>E</Kbd> edit · <Kbd>/</Kbd> filter
       </p>
       {dialogs}
+      {importDialog}
     </div>
   );
 }

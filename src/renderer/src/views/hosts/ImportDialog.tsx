@@ -118,8 +118,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
         ) : (
           <>
             <p>
-              From <code>{preview.file}</code> and the files it includes. Nothing is saved until
-              you press Import; entries OneHop already has are never added twice.
+              From <code>{preview.file}</code> and the files it includes. Nothing is saved until you
+              press Import; entries OneHop already has are never added twice.
             </p>
             {nothingToImport(preview) && (
               <p className="import-nothing" role="status">

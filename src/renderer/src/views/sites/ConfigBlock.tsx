@@ -26,14 +26,15 @@ export function ConfigBlock({ text }: { text: string }) {
   return (
     <details className="handoff-config">
       <summary>Show the generated configuration</summary>
-      <div className="handoff-config-body">
-        <button type="button" className="btn btn-sm handoff-copy" onClick={() => void copy()}>
+      <div className="handoff-config-bar">
+        <span className="muted">Paste it into your own config, or use it as it is.</span>
+        <button type="button" className="btn btn-sm" onClick={() => void copy()}>
           {copied ? 'Copied' : 'Copy'}
         </button>
-        <pre ref={preRef} className="handoff-config-text" tabIndex={0}>
-          {text}
-        </pre>
       </div>
+      <pre ref={preRef} className="handoff-config-text" tabIndex={0}>
+        {text}
+      </pre>
     </details>
   );
 }

@@ -57,10 +57,14 @@ export function HandoffPanel({ site, status }: { site: Site; status: SiteStatus 
     try {
       await client.call('sites.setHandoff', { name: site.name, enabled: on, mode: nextMode });
       if (on && signedIn) {
-        const result = await client.call('openssh.apply', { site: site.name, mode: nextMode });
-        if (result.notice) store.toast(result.notice, 'info');
+        // The core's notice (say, key files because no agent runs) arrives as a banner.
+        await client.call('openssh.apply', { site: site.name, mode: nextMode });
       } else if (!on) {
         await client.call('openssh.remove', { site: site.name });
+        const notice = `handoff-${site.name}`;
+        if (store.getSnapshot().notices.some((n) => n.id === notice)) {
+          void store.dismissNotice(notice);
+        }
       }
       return true;
     } catch (caught) {
@@ -140,7 +144,7 @@ export function HandoffPanel({ site, status }: { site: Site; status: SiteStatus 
 
       {!enabled ? (
         <p className="muted">
-          Off: OneHop leaves OpenSSH alone for this site and has removed what it had written.
+          Off: OneHop writes no OpenSSH configuration, key or agent entry for this site.
         </p>
       ) : !signedIn ? (
         <p className="muted">Sign in to hand the certificate to OpenSSH.</p>
@@ -170,7 +174,7 @@ export function HandoffPanel({ site, status }: { site: Site; status: SiteStatus 
             )}
           </dd>
           <dt>
-            <label htmlFor={modeId}>Use</label>
+            <label htmlFor={modeId}>Mode</label>
           </dt>
           <dd>
             <select

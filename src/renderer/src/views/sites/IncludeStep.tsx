@@ -3,7 +3,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Icon } from '../../components/Icon';
 import { useClient, useStore } from '../../state/context';
 import { messageOf } from '../../state/store';
-import { includeBlock } from './handoffModel';
+import { includeBlock, sshTargets } from './handoffModel';
 import type { HandoffConfig } from './useHandoffConfig';
 
 /**
@@ -26,6 +26,7 @@ export function IncludeStep({
   const store = useStore();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  const example = sshTargets(config.text, 1)[0];
   const open = confirming || (offer && !config.includeInstalled);
   const close = () => {
     setConfirming(false);
@@ -59,7 +60,14 @@ export function IncludeStep({
         <>
           <p>
             <Icon name="check" size={14} className="handoff-ok" /> <code>~/.ssh/config</code>{' '}
-            includes OneHop&apos;s configuration: <code>ssh</code> finds these hosts by name.
+            includes OneHop&apos;s configuration
+            {example ? (
+              <>
+                : <code>ssh {example}</code> works as it is.
+              </>
+            ) : (
+              '.'
+            )}
           </p>
           <button
             type="button"
@@ -73,8 +81,8 @@ export function IncludeStep({
       ) : (
         <>
           <p>
-            Not included yet: use <code>ssh -F {config.path}</code>, or let OneHop add one line
-            to your <code>~/.ssh/config</code>.
+            Not included yet: use <code>ssh -F {config.path}</code>, or let OneHop add a marked
+            Include line to your <code>~/.ssh/config</code>.
           </p>
           <button type="button" className="btn btn-sm" onClick={() => setConfirming(true)}>
             Add Include to ~/.ssh/config
@@ -95,8 +103,8 @@ export function IncludeStep({
             <li>A backup copy of the file is written next to it first.</li>
             <li>Nothing else in the file changes.</li>
             <li>
-              &ldquo;Remove the Include&rdquo; takes out exactly this block again, leaving the
-              file as it was.
+              &ldquo;Remove the Include&rdquo; takes out exactly this block again, leaving the file
+              as it was.
             </li>
           </ul>
         </ConfirmDialog>

@@ -1,0 +1,312 @@
+/**
+ * The OpenSSH hand-off in the real renderer (Debian's Chromium, browser-mode host):
+ *  - "Import from ~/.ssh/config" reads a fixture with an Include, a wildcard, a Match block and
+ *    forwards (one on a network address), shows the preview with sources and notices, imports,
+ *    and a second import shows everything as already present;
+ *  - the site view's "Use with ssh, scp and rsync" panel after a sign-in through the Teleport
+ *    emulator: the one-time question, key-file mode (the tests run without an ssh-agent), the
+ *    generated configuration, and the Include added to and removed from ~/.ssh/config with the
+ *    rest of the file byte-identical.
+ *
+ * The web host runs in this process, so the core's home is this process's HOME: it is pointed at
+ * a fresh folder before the host starts (the file's own, not the run-wide test HOME).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Settings } from '../../src/shared/model/settings';
+import { startWebHost, type WebHost } from '../../src/main/web/server';
+import { startIdp, webClient, type Idp } from '../support/idp';
+import { startTeleportEmulator, type TeleportEmulator } from '../support/teleport/emulator';
+import { requireTools } from '../support/tools';
+
+const tools = requireTools([{ name: 'chromium', path: '/usr/bin/chromium' }, 'openssl']);
+const rendererDir = path.resolve('out/renderer');
+const shotsDir = path.resolve('test-results/e2e');
+const standIn = `node ${path.resolve('test/support/browser-stand-in.mjs')}`;
+const TEST_MS = 90_000;
+
+// Line numbers matter: the preview names them.
+const userConfig = [
+  '# my own settings', // 1
+  'Include conf.d/*.conf', // 2
+  '', // 3
+  'Host gw', // 4
+  '  HostName gw.example.org', // 5
+  '  Port 2222', // 6
+  '  User alice', // 7
+  '  LocalForward 4141 localhost:4141', // 8
+  '  DynamicForward 9050', // 9
+  '', // 10
+  'Match host *.lab exec "true"', // 11
+  '  User bob', // 12
+  '', // 13
+  'Host *.example.org', // 14
+  '  ServerAliveInterval 30', // 15
+  '', // 16
+  'Host open-fwd', // 17
+  '  HostName open.example.org', // 18
+  '  LocalForward 0.0.0.0:8080 web:80', // 19
+  '',
+].join('\n');
+const workConfig = 'Host work-box\n  HostName work.example.org\n  User carol\n';
+
+describe.skipIf(tools.skip)(`OpenSSH hand-off in Chromium${tools.marker}`, () => {
+  let dataDir = '';
+  let home = '';
+  const saved: Record<string, string | undefined> = {};
+  let host: WebHost | undefined;
+  let browser: Browser | undefined;
+  let idp: Idp | undefined;
+  let proxy: TeleportEmulator | undefined;
+
+  const dispatch = async (command: string, payload: unknown): Promise<unknown> => {
+    const result = await host!.core.dispatcher.dispatch(command, payload);
+    if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
+    return result.result;
+  };
+  const sshConfigPath = () => path.join(home, '.ssh', 'config');
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+      throw new Error(
+        `${rendererDir}/index.html is missing: build the renderer first with "npm run build" (npm test does this).`,
+      );
+    }
+    fs.mkdirSync(shotsDir, { recursive: true });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onehop-e2e-handoff-data-'));
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'onehop-e2e-handoff-home-'));
+    for (const key of ['ONEHOP_HOME', 'BROWSER', 'HOME', 'SSH_AUTH_SOCK'])
+      saved[key] = process.env[key];
+    process.env.ONEHOP_HOME = dataDir;
+    process.env.BROWSER = standIn;
+    process.env.HOME = home;
+    // No agent: the hand-off falls back to key files, which this test checks.
+    process.env.SSH_AUTH_SOCK = '';
+    expect(os.homedir()).toBe(home);
+    fs.mkdirSync(path.join(home, '.ssh', 'conf.d'), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(sshConfigPath(), userConfig, { mode: 0o600 });
+    fs.writeFileSync(path.join(home, '.ssh', 'conf.d', 'work.conf'), workConfig, { mode: 0o600 });
+
+    idp = await startIdp({ clients: [] });
+    const clientId = 'teleport-e2e-handoff';
+    const clientSecret = 'secret-e2e-handoff-0123456789';
+    proxy = await startTeleportEmulator({
+      version: '17.2.0',
+      suite: 'balanced-v1',
+      logins: ['root'],
+      idp: { issuer: idp.issuer, clientId, clientSecret },
+    });
+    await idp.registerClient(webClient(clientId, clientSecret, [proxy.oidcRedirectUri]));
+
+    host = await startWebHost({ dataDir, rendererDir, version: '0.0.0-e2e', log: () => {} });
+    await dispatch('sites.addTeleport', { address: `127.0.0.1:${proxy.port}`, name: 'emu' });
+
+    browser = await chromium.launch({
+      executablePath: tools.paths.chromium ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+      timeout: 20_000,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await proxy?.close();
+    await idp?.close();
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    for (const dir of [dataDir, home]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  async function openPage(): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
+    const context = await browser!.newContext({
+      viewport: { width: 1280, height: 860 },
+      colorScheme: 'light',
+    });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+    await page.goto(host!.url);
+    return { page, context, errors };
+  }
+
+  async function shoot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: path.join(shotsDir, `${name}-light.png`) });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: path.join(shotsDir, `${name}-dark.png`) });
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+
+  it(
+    'imports hosts and tunnel profiles from ~/.ssh/config, once',
+    async () => {
+      const { page, context, errors } = await openPage();
+      await page.getByRole('tab', { name: /Hosts/ }).waitFor();
+      await page.getByRole('button', { name: /^Import from ~\/\.ssh\/config/ }).click();
+      const dialog = page.getByRole('dialog', { name: 'Import from ~/.ssh/config' });
+      const row = (name: string) => dialog.locator(`tr[data-import-row="${name}"]`);
+      await row('gw').waitFor();
+
+      expect(await row('gw').getAttribute('data-status')).toBe('new');
+      expect(await row('gw').textContent()).toContain('alice@gw.example.org:2222');
+      expect(await row('gw').locator('.import-source').textContent()).toBe('config:4');
+      expect(await row('work-box').locator('.import-source').textContent()).toBe(
+        'conf.d/work.conf:1',
+      );
+      expect(await row('gw forwards').textContent()).toContain('-L 4141:localhost:4141 -D 9050');
+      // The parser's notice about the Match block, with its line.
+      await dialog.getByText(/^config:11: .*Match host \*\.lab.*skipped/).waitFor();
+      // Wildcard sections are not hosts.
+      expect(await dialog.getByText('*.example.org').count()).toBe(0);
+
+      // A forward on a network address is not ticked, and needs an explicit yes.
+      const openBox = dialog.getByRole('checkbox', {
+        name: 'Import tunnel profile open-fwd forwards',
+      });
+      expect(await openBox.isChecked()).toBe(false);
+      await openBox.check();
+      const importButton = dialog.getByRole('button', { name: /^Import \d+$/ });
+      await dialog
+        .getByRole('alert')
+        .getByText(/listen on a network address/)
+        .waitFor();
+      expect(await importButton.isDisabled()).toBe(true);
+      await dialog
+        .getByRole('checkbox', { name: 'Import these forwards with their network addresses' })
+        .check();
+      expect(await importButton.textContent()).toBe('Import 5');
+      await shoot(page, 'import-preview');
+
+      await importButton.click();
+      await dialog.getByText('Imported 3 hosts and 2 tunnel profiles.').first().waitFor();
+      await shoot(page, 'import-summary');
+      await dialog.getByRole('button', { name: 'Done' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      for (const name of ['gw', 'work-box', 'open-fwd']) {
+        await page.locator('tr[data-host-row]', { hasText: name }).first().waitFor();
+      }
+      const { settings } = (await dispatch('settings.get', {})) as { settings: Settings };
+      expect(settings.hosts.find((h) => h.name === 'work-box')).toMatchObject({
+        hostName: 'work.example.org',
+        login: 'carol',
+      });
+      expect(settings.tunnels.find((t) => t.name === 'open-fwd forwards')?.forwards).toEqual([
+        expect.objectContaining({ bindAddress: '0.0.0.0', bindPort: 8080 }),
+      ]);
+
+      // A second import finds everything already present and offers nothing.
+      await page.getByRole('button', { name: 'Import from ~/.ssh/config' }).click();
+      await row('gw').waitFor();
+      await dialog.getByText('Everything here is already in OneHop.').waitFor();
+      for (const name of ['gw', 'work-box', 'open-fwd', 'gw forwards', 'open-fwd forwards']) {
+        expect(await row(name).getAttribute('data-status')).toBe('already-present');
+      }
+      expect(await dialog.getByText('Already present').count()).toBe(5);
+      expect(await dialog.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(
+        true,
+      );
+      await shoot(page, 'import-again');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_MS,
+  );
+
+  it(
+    'hands the certificate to OpenSSH in file mode and adds and removes the Include',
+    async () => {
+      const original = fs.readFileSync(sshConfigPath());
+      const { page, context, errors } = await openPage();
+      await page.locator('li[data-site="emu"] .site-item-main').click();
+      const panel = page.getByRole('region', { name: /Use with ssh, scp and rsync/ });
+      await panel.getByText('Sign in to hand the certificate to OpenSSH.').waitFor();
+      // Signed in while the window is open, so the core's hand-off notice reaches it.
+      await dispatch('signin.start', { site: 'emu' });
+      // Without an agent the core wrote key files (and says so in a notice).
+      const mode = panel.getByTestId('handoff-mode');
+      await panel.locator('[data-testid="handoff-mode"][data-mode="file"]').waitFor();
+      expect(await mode.textContent()).toContain(path.join(home, '.ssh', 'onehop', 'emu', 'id'));
+      await page
+        .getByText(/wrote the key and certificate to files instead/)
+        .first()
+        .waitFor();
+      const key = path.join(home, '.ssh', 'onehop', 'emu', 'id');
+      expect(fs.statSync(key).mode & 0o777).toBe(0o600);
+
+      // Asked once: "Yes" keeps the hand-off and offers the Include with what it changes.
+      const ask = panel.getByRole('group', { name: 'Hand the certificate to OpenSSH?' });
+      await ask.getByText('Let plain ssh use this certificate?').waitFor();
+      await panel.scrollIntoViewIfNeeded();
+      await shoot(page, 'handoff-ask');
+      await ask.getByRole('button', { name: 'Yes' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Add the Include to ~/.ssh/config?' });
+      await confirm.waitFor();
+      expect(await confirm.locator('pre').textContent()).toContain(
+        `Include ${path.join(home, '.ssh', 'onehop', 'config')}`,
+      );
+      await confirm.getByText(/backup copy/).waitFor();
+      await ask.waitFor({ state: 'detached' });
+      await shoot(page, 'handoff-include-confirm');
+      await confirm.getByRole('button', { name: 'Add the Include' }).click();
+      await confirm.waitFor({ state: 'detached' });
+      await panel.getByRole('button', { name: 'Remove the Include' }).waitFor();
+
+      const installed = fs.readFileSync(sshConfigPath(), 'utf8');
+      expect(installed.startsWith('# >>> onehop >>>')).toBe(true);
+      const afterBlock = installed.slice(installed.indexOf('# <<< onehop <<<\n') + 17);
+      expect(Buffer.from(afterBlock).equals(original)).toBe(true);
+      const backups = fs
+        .readdirSync(path.join(home, '.ssh'))
+        .filter((f) => f.startsWith('config.onehop-backup-'));
+      expect(backups).toHaveLength(1);
+      expect(fs.readFileSync(path.join(home, '.ssh', backups[0]!)).equals(original)).toBe(true);
+
+      // The generated configuration, folded, with Copy.
+      await panel.getByText('Show the generated configuration').click();
+      const text = panel.locator('.handoff-config-text');
+      await text.waitFor();
+      expect(await text.textContent()).toContain(`CertificateFile ${key}-cert.pub`);
+      await panel.getByRole('button', { name: 'Copy' }).click();
+      await panel.getByRole('button', { name: 'Copied' }).waitFor();
+      expect(await page.evaluate<string>('navigator.clipboard.readText()')).toContain(
+        'IdentityFile',
+      );
+      await shoot(page, 'handoff-panel');
+
+      await panel.getByRole('button', { name: 'Remove the Include' }).click();
+      await panel.getByRole('button', { name: 'Add Include to ~/.ssh/config' }).waitFor();
+      expect(fs.readFileSync(sshConfigPath()).equals(original)).toBe(true);
+
+      // Off takes the files away; on writes them again.
+      const toggle = panel.getByRole('switch', { name: 'Hand the certificate to OpenSSH' });
+      await toggle.click();
+      await panel.getByText(/^Off: OneHop writes no OpenSSH configuration/).waitFor();
+      await expect.poll(() => fs.existsSync(key)).toBe(false);
+      // The core's notice about key files no longer applies.
+      await page
+        .getByText(/wrote the key and certificate to files instead/)
+        .first()
+        .waitFor({ state: 'detached' });
+      await shoot(page, 'handoff-off');
+      await toggle.click();
+      await panel.locator('[data-testid="handoff-mode"][data-mode="file"]').waitFor();
+      expect(fs.existsSync(key)).toBe(true);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_MS,
+  );
+});

@@ -30,13 +30,17 @@ export interface HandoffFollower {
 
 export function createHandoffFollower(options: HandoffFollowerOptions): HandoffFollower {
   let queue: Promise<void> = Promise.resolve();
-  const warn = (site: string, message: string) =>
-    options.bus.emit('notice', {
+  const warn = (site: string, message: string) => {
+    const notice = {
       id: `handoff-${site}`,
-      level: 'warning',
+      level: 'warning' as const,
       title: `OpenSSH hand-off for ${site}`,
       message,
-    });
+    };
+    // Kept in the store too, so a window opened after the sign-in still shows it.
+    options.settings.addNotice(notice);
+    options.bus.emit('notice', notice);
+  };
 
   const refresh = async (siteName: string, credentials: SiteCredentials | undefined) => {
     const settings = options.settings.get();

@@ -108,7 +108,7 @@ export class OpenSshHandoff {
         const reason = found && !found.agent ? found.reason : 'No ssh-agent is running.';
         if (input.mode === 'agent') throw new AgentError('no-agent', reason);
         mode = 'file';
-        notice = `${reason} OneHop wrote the key and certificate to files instead.`;
+        notice = filesInstead(reason);
       }
       await ensurePrivateDir(this.paths.dir);
       const files = identityPaths(this.paths.dir, site);
@@ -121,7 +121,7 @@ export class OpenSshHandoff {
           // An agent that refuses certificates or lifetimes: files still work in `auto`.
           if (input.mode !== 'auto' || !(error instanceof AgentError)) throw error;
           mode = 'file';
-          notice = `${error.message} OneHop wrote the key and certificate to files instead.`;
+          notice = filesInstead(error.message);
         }
       }
       if (mode === 'file') {
@@ -265,4 +265,13 @@ export function defaultLogin(principals: readonly string[], username: string): s
       (p) => !p.startsWith('-teleport') && /^[A-Za-z0-9._][A-Za-z0-9._@-]*$/.test(p),
     ) ?? username
   );
+}
+
+/** The agent's own advice ("…or let OneHop write files") is what just happened: say that. */
+function filesInstead(reason: string): string {
+  const cause = reason.replace(
+    /;? ?(start one with .*?)?\s*or let OneHop write the key and certificate to files instead\.$/,
+    '.',
+  );
+  return `${cause.replace(/\.\.$/, '.')} OneHop wrote the key and certificate to files in ~/.ssh/onehop instead; start an ssh-agent and sign in again to use it.`;
 }

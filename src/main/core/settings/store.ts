@@ -113,6 +113,12 @@ export class SettingsStore {
     return this.#notices;
   }
 
+  /** Keeps a notice for windows opened later (replacing one with the same id). */
+  addNotice(notice: Notice): void {
+    this.dismissNotice(notice.id);
+    this.#notices.push(notice);
+  }
+
   dismissNotice(id: string): boolean {
     const index = this.#notices.findIndex((notice) => notice.id === id);
     if (index < 0) return false;

@@ -241,3 +241,23 @@ describe('import preview', () => {
     expect(draft.hosts.filter((h) => h.name === 'analysis')).toHaveLength(1);
   });
 });
+
+describe("OneHop's own generated config", () => {
+  it('is not imported back when ~/.ssh/config Includes it', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'onehop-parse-'));
+    try {
+      mkdirSync(path.join(dir, '.ssh', 'onehop'), { recursive: true });
+      writeFileSync(
+        path.join(dir, '.ssh', 'config'),
+        'Include ~/.ssh/onehop/config\nHost mine\n  HostName mine.example.org\n',
+      );
+      writeFileSync(path.join(dir, '.ssh', 'onehop', 'config'), 'Host hpc-login\n  User alice\n');
+      const config = await parseSshConfig({ homeDir: dir });
+      expect(config.concreteHosts.map((h) => h.alias)).toEqual(['mine']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

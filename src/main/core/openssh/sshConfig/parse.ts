@@ -192,6 +192,8 @@ async function include(
       state.notices.push({ file, line, message: `Include ${arg} matched no files.` });
     }
     for (const target of files) {
+      // OneHop's own generated config (the Include it may have added) is not the user's.
+      if (target.startsWith(path.join(state.homeDir, '.ssh', 'onehop') + path.sep)) continue;
       if (stack.includes(target)) {
         state.notices.push({
           file,

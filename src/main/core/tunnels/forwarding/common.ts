@@ -82,10 +82,25 @@ export function link(
     counters.bytesOut += chunk.length;
     onActivity();
   });
+  // remote → client by hand rather than pipe(): what arrives in one turn of the event loop
+  // (often several SSH packets) leaves in one writev, so the client is woken once, not per packet.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    client.uncork();
+  };
   remote.on('data', (chunk: Buffer) => {
     counters.bytesIn += chunk.length;
     onActivity();
+    if (!corked) {
+      corked = true;
+      client.cork();
+      setImmediate(uncork);
+    }
+    if (!client.write(chunk)) remote.pause();
   });
+  client.on('drain', () => remote.resume());
+  remote.on('end', () => client.end());
   client.on('error', finish);
   remote.on('error', finish);
   client.on('close', finish);
@@ -102,7 +117,6 @@ export function link(
     linger.unref();
   });
   client.pipe(remote);
-  remote.pipe(client);
 }
 
 /**

@@ -33,7 +33,7 @@ export async function startLocalForwardServer(
   let closing = false;
 
   const server = net.createServer(
-    { allowHalfOpen: true, noDelay: true, pauseOnConnect: true },
+    { allowHalfOpen: true, noDelay: true, pauseOnConnect: true, highWaterMark: 1024 * 1024 },
     (client) => {
       if (closing) {
         client.destroy();

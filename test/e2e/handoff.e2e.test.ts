@@ -240,7 +240,7 @@ describe.skipIf(tools.skip)(`OpenSSH hand-off in Chromium${tools.marker}`, () =>
       await panel.locator('[data-testid="handoff-mode"][data-mode="file"]').waitFor();
       expect(await mode.textContent()).toContain(path.join(home, '.ssh', 'onehop', 'emu', 'id'));
       await page
-        .getByText(/wrote the key and certificate to files instead/)
+        .getByText(/wrote the key and certificate to files in ~\/\.ssh\/onehop instead/)
         .first()
         .waitFor();
       const key = path.join(home, '.ssh', 'onehop', 'emu', 'id');
@@ -297,7 +297,7 @@ describe.skipIf(tools.skip)(`OpenSSH hand-off in Chromium${tools.marker}`, () =>
       await expect.poll(() => fs.existsSync(key)).toBe(false);
       // The core's notice about key files no longer applies.
       await page
-        .getByText(/wrote the key and certificate to files instead/)
+        .getByText(/wrote the key and certificate to files in ~\/\.ssh\/onehop instead/)
         .first()
         .waitFor({ state: 'detached' });
       await shoot(page, 'handoff-off');

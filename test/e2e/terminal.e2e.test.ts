@@ -176,7 +176,7 @@ describe.skipIf(tools.skip)(`terminal tabs in Chromium${tools.marker}`, () => {
       await dialog.getByRole('button', { name: 'Trust and remember' }).click();
       await dialog.waitFor({ state: 'detached' });
 
-      const tab = page.getByRole('tab', { name: /root@127\.0\.0\.1/ });
+      const tab = page.getByRole('tab', { name: /root@box/ });
       await tab.waitFor();
       await page
         .locator('[data-testid="terminal-tab-state"][data-state="connected"]')

@@ -180,6 +180,7 @@ export class ConnectionPool {
         credentials: route.credentials,
         hostKeys: policy,
         keepaliveIntervalMs: route.keepaliveIntervalMs,
+        allowSha1Certificate: route.allowSha1Certificate,
         ...(options.signal ? { signal: options.signal } : {}),
       };
       if (!parent)
@@ -226,6 +227,7 @@ export class ConnectionPool {
           credentials: route.credentials,
           hostKeys: policy,
           keepaliveIntervalMs: route.keepaliveIntervalMs,
+          allowSha1Certificate: route.allowSha1Certificate,
           hop: 'jump',
           ...(sock ? { sock } : {}),
           ...(options.signal ? { signal: options.signal } : {}),

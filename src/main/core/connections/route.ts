@@ -26,6 +26,8 @@ export interface ResolvedRoute {
   port: number;
   jump: JumpRoute | undefined;
   keepaliveIntervalMs: number;
+  /** The site allows SHA-1 (`ssh-rsa`) signatures for RSA certificates. */
+  allowSha1Certificate: boolean;
   /** `login@host` (with `:port` when not 22). */
   title: string;
   /** The saved host's name when the target was one. */
@@ -138,7 +140,11 @@ export async function resolveRoute(
     port,
     jump,
     keepaliveIntervalMs: site.ssh.keepaliveIntervalSeconds * 1000,
-    title: `${login}@${wanted.hostName}${port === 22 ? '' : `:${String(port)}`}`,
+    allowSha1Certificate: site.ssh.rsaSignatureAlgorithms.includes('ssh-rsa'),
+    // A saved host is shown by its name (two sandbox hosts differ only by port otherwise).
+    title: saved
+      ? `${login}@${saved.name}`
+      : `${login}@${wanted.hostName}${port === 22 ? '' : `:${String(port)}`}`,
     savedHost: saved?.name,
   };
 }

@@ -30,10 +30,10 @@ export interface HandoffFollower {
 
 export function createHandoffFollower(options: HandoffFollowerOptions): HandoffFollower {
   let queue: Promise<void> = Promise.resolve();
-  const warn = (site: string, message: string) => {
+  const warn = (site: string, message: string, level: 'info' | 'warning' = 'warning') => {
     const notice = {
       id: `handoff-${site}`,
-      level: 'warning' as const,
+      level,
       title: `OpenSSH hand-off for ${site}`,
       message,
     };
@@ -64,7 +64,8 @@ export function createHandoffFollower(options: HandoffFollowerOptions): HandoffF
       hosts: settings.hosts,
       mode: site.handoff.mode,
     });
-    if (result.notice) warn(siteName, result.notice);
+    // Files instead of the agent is a fallback that works, not a problem.
+    if (result.notice) warn(siteName, result.notice, 'info');
   };
 
   const enqueue = (site: string, work: () => Promise<void>) => {

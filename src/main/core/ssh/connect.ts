@@ -47,6 +47,8 @@ export interface ConnectOptions {
   hop?: SshHop;
   /** Defaults to the current time (tests). */
   now?: Date;
+  /** A legacy site that still needs SHA-1 RSA certificate signatures (`ssh-rsa`); off by default. */
+  allowSha1Certificate?: boolean;
 }
 
 export interface ExecResult {
@@ -289,6 +291,7 @@ export async function connectSsh(options: ConnectOptions): Promise<SshConnection
       username: options.username,
       privateKey,
       certificate: options.credentials.certificate,
+      ...(options.allowSha1Certificate ? { allowSha1Certificate: true } : {}),
       readyTimeout: 0,
       keepaliveInterval: options.keepaliveIntervalMs ?? 0,
       keepaliveCountMax: options.keepaliveCountMax ?? 3,

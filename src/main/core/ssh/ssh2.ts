@@ -30,6 +30,8 @@ export interface Ssh2ConnectConfig {
   privateKey: string | Buffer;
   /** Patch: the `*-cert-v01@openssh.com` line certifying `privateKey`. */
   certificate?: string | Buffer;
+  /** Patch: also try SHA-1 `ssh-rsa-cert-v01` for an RSA certificate (legacy sites only). */
+  allowSha1Certificate?: boolean;
   /** 0 disables ssh2's own timer (the engine runs its own). */
   readyTimeout?: number;
   keepaliveInterval?: number;

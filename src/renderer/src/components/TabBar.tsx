@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useTabs } from '../state/TabsContext';
 import type { Tab } from '../state/tabs';
 import { TerminalTabState } from '../views/terminal/TerminalTabState';
@@ -24,6 +24,14 @@ export const panelDomId = (tab: Tab) => `panel-${tab.id}`;
 export function TabBar() {
   const { state, dispatch } = useTabs();
   const listRef = useRef<HTMLDivElement>(null);
+
+  // A tab opened or selected beyond the visible part of a full bar scrolls into view.
+  useEffect(() => {
+    if (!state.activeId) return;
+    listRef.current
+      ?.querySelector<HTMLElement>(`#tab-${CSS.escape(state.activeId)}`)
+      ?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [state.activeId]);
 
   const focusTab = (id: string) => {
     requestAnimationFrame(() =>
@@ -72,7 +80,9 @@ export function TabBar() {
               onAuxClick={(event) => event.button === 1 && dispatch({ type: 'close', id: tab.id })}
             >
               <Icon name={tabIcons[tab.kind]} size={14} />
-              {tab.title}
+              <span className="tab-title" title={tab.title}>
+                {tab.title}
+              </span>
               {tab.kind === 'terminal' && <TerminalTabState tabId={tab.id} />}
               {index < 9 && <span className="visually-hidden">, Ctrl+{index + 1}</span>}
             </button>

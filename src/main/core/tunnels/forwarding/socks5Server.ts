@@ -61,107 +61,110 @@ export async function startSocks5Server(options: Socks5ServerOptions): Promise<F
     onActivity();
   };
 
-  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
-    if (closing) {
-      client.destroy();
-      return;
-    }
-    sockets.add(client);
-    counters.activeConnections++;
-    counters.totalConnections++;
-    onActivity();
-    let counted = true;
-    const release = () => {
-      if (!counted) return;
-      counted = false;
-      counters.activeConnections--;
+  const server = net.createServer(
+    { allowHalfOpen: true, noDelay: true, highWaterMark: 1024 * 1024 },
+    (client) => {
+      if (closing) {
+        client.destroy();
+        return;
+      }
+      sockets.add(client);
+      counters.activeConnections++;
+      counters.totalConnections++;
       onActivity();
-    };
-    client.once('close', release);
-    client.on('error', () => client.destroy());
-    client.setTimeout(handshakeMs, () => {
-      client.destroy();
-    });
+      let counted = true;
+      const release = () => {
+        if (!counted) return;
+        counted = false;
+        counters.activeConnections--;
+        onActivity();
+      };
+      client.once('close', release);
+      client.on('error', () => client.destroy());
+      client.setTimeout(handshakeMs, () => {
+        client.destroy();
+      });
 
-    let buffer = Buffer.alloc(0);
-    let stage: 'greeting' | 'request' = 'greeting';
-    const refuse = (code: (typeof Reply)[keyof typeof Reply], why: string) => {
-      client.off('data', onData);
-      client.end(encodeReply(code));
-      client.setTimeout(0);
-      // A client that never closes its side must not keep the socket open.
-      setTimeout(() => client.destroy(), 1_000).unref();
-      fail(why);
-    };
-    const onData = (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      if (buffer.length > MAX_GREETING + MAX_REQUEST) {
-        client.destroy();
-        return;
-      }
-      if (stage === 'greeting') {
-        const greeting = parseGreeting(buffer);
-        if (greeting.kind === 'incomplete') return;
-        if (greeting.kind === 'invalid') {
+      let buffer = Buffer.alloc(0);
+      let stage: 'greeting' | 'request' = 'greeting';
+      const refuse = (code: (typeof Reply)[keyof typeof Reply], why: string) => {
+        client.off('data', onData);
+        client.end(encodeReply(code));
+        client.setTimeout(0);
+        // A client that never closes its side must not keep the socket open.
+        setTimeout(() => client.destroy(), 1_000).unref();
+        fail(why);
+      };
+      const onData = (chunk: Buffer) => {
+        buffer = Buffer.concat([buffer, chunk]);
+        if (buffer.length > MAX_GREETING + MAX_REQUEST) {
           client.destroy();
-          fail(`A client on the SOCKS port spoke something else (${greeting.reason}).`);
           return;
         }
-        buffer = buffer.subarray(greeting.consumed);
-        if (!greeting.methods.includes(METHOD_NO_AUTH)) {
-          client.off('data', onData);
-          client.end(Buffer.from([SOCKS_VERSION, METHOD_NONE_ACCEPTABLE]));
-          fail(
-            'A SOCKS client asked for authentication; this proxy offers only "no authentication".',
-          );
+        if (stage === 'greeting') {
+          const greeting = parseGreeting(buffer);
+          if (greeting.kind === 'incomplete') return;
+          if (greeting.kind === 'invalid') {
+            client.destroy();
+            fail(`A client on the SOCKS port spoke something else (${greeting.reason}).`);
+            return;
+          }
+          buffer = buffer.subarray(greeting.consumed);
+          if (!greeting.methods.includes(METHOD_NO_AUTH)) {
+            client.off('data', onData);
+            client.end(Buffer.from([SOCKS_VERSION, METHOD_NONE_ACCEPTABLE]));
+            fail(
+              'A SOCKS client asked for authentication; this proxy offers only "no authentication".',
+            );
+            return;
+          }
+          client.write(Buffer.from([SOCKS_VERSION, METHOD_NO_AUTH]));
+          stage = 'request';
+        }
+        const request = parseRequest(buffer);
+        if (request.kind === 'incomplete') return;
+        if (request.kind === 'invalid') {
+          client.destroy();
+          fail(`A SOCKS client sent a malformed request (${request.reason}).`);
           return;
         }
-        client.write(Buffer.from([SOCKS_VERSION, METHOD_NO_AUTH]));
-        stage = 'request';
-      }
-      const request = parseRequest(buffer);
-      if (request.kind === 'incomplete') return;
-      if (request.kind === 'invalid') {
-        client.destroy();
-        fail(`A SOCKS client sent a malformed request (${request.reason}).`);
-        return;
-      }
-      if (request.kind === 'refuse') {
-        refuse(request.reply, `A SOCKS request was refused: ${request.reason}.`);
-        return;
-      }
-      // Hold further data (bounded by the socket's own buffer) until the remote side answers.
-      client.off('data', onData);
-      client.pause();
-      client.setTimeout(0);
-      const early = buffer.subarray(request.consumed);
-      const target = formatTarget(request.host, request.port);
-      dialWithin(options.dial, request.host, request.port, dialMs).then(
-        (remote) => {
-          if (client.destroyed || closing) {
-            remote.destroy();
-            return;
-          }
-          client.write(encodeReply(Reply.succeeded));
-          if (early.length > 0) {
-            counters.bytesOut += early.length;
-            remote.write(early);
-          }
-          link(client, remote, counters, onActivity, release);
-          client.resume();
-        },
-        (error: unknown) => {
-          const code = replyForError(error);
-          if (client.destroyed) {
-            fail(`${target}: ${errorMessage(error)}`);
-            return;
-          }
-          refuse(code, `${target}: ${errorMessage(error)} (SOCKS reply: ${replyName(code)})`);
-        },
-      );
-    };
-    client.on('data', onData);
-  });
+        if (request.kind === 'refuse') {
+          refuse(request.reply, `A SOCKS request was refused: ${request.reason}.`);
+          return;
+        }
+        // Hold further data (bounded by the socket's own buffer) until the remote side answers.
+        client.off('data', onData);
+        client.pause();
+        client.setTimeout(0);
+        const early = buffer.subarray(request.consumed);
+        const target = formatTarget(request.host, request.port);
+        dialWithin(options.dial, request.host, request.port, dialMs).then(
+          (remote) => {
+            if (client.destroyed || closing) {
+              remote.destroy();
+              return;
+            }
+            client.write(encodeReply(Reply.succeeded));
+            if (early.length > 0) {
+              counters.bytesOut += early.length;
+              remote.write(early);
+            }
+            link(client, remote, counters, onActivity, release);
+            client.resume();
+          },
+          (error: unknown) => {
+            const code = replyForError(error);
+            if (client.destroyed) {
+              fail(`${target}: ${errorMessage(error)}`);
+              return;
+            }
+            refuse(code, `${target}: ${errorMessage(error)} (SOCKS reply: ${replyName(code)})`);
+          },
+        );
+      };
+      client.on('data', onData);
+    },
+  );
   server.maxConnections = 4096;
 
   const port = await listen(server, options.bindAddress, options.bindPort);

@@ -5,6 +5,7 @@
  * outside quotes), and
  * an unquoted `#` that starts an argument ends the line.
  */
+import { globMatchText, hostMatchesPatterns } from '../../ssh/hostKeys';
 
 export interface ConfigLine {
   /** Lower-cased. */
@@ -57,45 +58,17 @@ function splitArgs(text: string): string[] {
   return args;
 }
 
-/** OpenSSH host pattern lists (`Host a b !c`): case-insensitive glob with `*` and `?`. */
+/**
+ * OpenSSH host pattern lists (`Host a b !c`): the same match_pattern_list as known_hosts —
+ * case-insensitive, `*` and `?`, a matching `!pattern` vetoes the list.
+ */
 export function matchHostPatterns(patterns: readonly string[], host: string): boolean {
-  const name = host.toLowerCase();
-  let matched = false;
-  for (const pattern of patterns) {
-    const negated = pattern.startsWith('!');
-    const glob = (negated ? pattern.slice(1) : pattern).toLowerCase();
-    if (globMatch(name, glob)) {
-      if (negated) return false;
-      matched = true;
-    }
-  }
-  return matched;
+  return hostMatchesPatterns(host.toLowerCase(), patterns);
 }
 
 export function isWildcard(pattern: string): boolean {
   return /[*?]/.test(pattern) || pattern.startsWith('!');
 }
 
-/** `*` any run, `?` one character (match_pattern in match.c). */
-export function globMatch(subject: string, pattern: string): boolean {
-  let s = 0;
-  let p = 0;
-  let starP = -1;
-  let starS = 0;
-  while (s < subject.length) {
-    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === subject[s])) {
-      s++;
-      p++;
-    } else if (p < pattern.length && pattern[p] === '*') {
-      starP = p++;
-      starS = s;
-    } else if (starP >= 0) {
-      p = starP + 1;
-      s = ++starS;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.length && pattern[p] === '*') p++;
-  return p === pattern.length;
-}
+/** `*` any run, `?` one character (match_pattern in match.c), for Include path segments. */
+export const globMatch = globMatchText;

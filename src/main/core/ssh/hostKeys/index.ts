@@ -10,6 +10,7 @@ export {
   hashHostName,
   hostLookupName,
   hostMatchesPatterns,
+  globMatchText,
   matchHost,
   parseKnownHosts,
   type FormatKnownHostsOptions,

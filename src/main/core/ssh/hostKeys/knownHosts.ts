@@ -143,6 +143,11 @@ function matchPatternList(name: string, list: string): 1 | 0 | -1 {
   return positive ? 1 : 0;
 }
 
+/** match_pattern: `*` any run, `?` one character, on the UTF-8 bytes (case-sensitive). */
+export function globMatchText(subject: string, pattern: string): boolean {
+  return globMatch(Buffer.from(subject, 'utf8'), Buffer.from(pattern, 'utf8'));
+}
+
 /** OpenSSH pattern matching (`*`, `?`, `!`) of a host name against a list of patterns. */
 export function hostMatchesPatterns(name: string, patterns: readonly string[]): boolean {
   return patterns.length > 0 && matchPatternList(name, patterns.join(',')) === 1;

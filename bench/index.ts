@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- --quick] [--only=memory,connect,terminal,tunnels,socks,hold] [--nodelay]`:
+ * `npm run bench [-- --quick] [--only=memory,connect,terminal,tunnels,socks,hold]`:
  * OneHop's core and OpenSSH side by side in one run on 127.0.0.1, with the targets of issues 4
- * and 5. `--nodelay` is an experiment (TCP_NODELAY on the engine's sockets), labelled as such.
+ * and 5.
  *
  * The OneHop side runs in a forked process (bench/oneHopHost.ts), the byte source in another
  * (bench/source.ts); clients are the same for both sides (curl, a Node SOCKS client). Each
@@ -27,7 +27,18 @@ import {
   type LongRunning,
 } from './openssh';
 import type { HostOp, HostOps, HostReply, MemorySample } from './protocol';
-import { deltaMib, formatTable, mbps, median, mib, ms, rate, verdict, type Row } from './report';
+import {
+  deltaMib,
+  formatTable,
+  MB,
+  mbps,
+  median,
+  mib,
+  ms,
+  rate,
+  verdict,
+  type Row,
+} from './report';
 import { PAYLOAD_BYTES, setUp, type BenchSetup } from './setup';
 import { connectRate, holdOpen } from './socksClient';
 
@@ -39,7 +50,6 @@ const HOLD_COUNT = 1000;
 const RUN_LIMIT_MS = 15 * 60_000;
 
 const quick = process.argv.includes('--quick');
-const noDelay = process.argv.includes('--nodelay');
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const only = new Set(
   onlyArg ? onlyArg.split(',') : ['memory', 'connect', 'terminal', 'tunnels', 'socks', 'hold'],
@@ -174,6 +184,44 @@ async function repeat(times: number, run: (i: number) => Promise<void>): Promise
 interface Results {
   rows: Row[];
   raw: Record<string, unknown>;
+}
+
+/** Runs `run` and reports the CPU time (ms) one side's process(es) spent meanwhile. */
+async function withCpu<T>(
+  run: () => Promise<T>,
+  cpuMs: () => Promise<number>,
+): Promise<{ value: T; cpuMs: number }> {
+  const before = await cpuMs();
+  const value = await run();
+  return { value, cpuMs: (await cpuMs()) - before };
+}
+
+function oneHopCpu(host: OneHopHost): () => Promise<number> {
+  return async () => (await host.call('cpu', {})).ms;
+}
+
+/**
+ * Work per CPU-second of each side's own process(es) (OneHop's process; ssh and its `ssh -W`),
+ * sshd excluded as both share it. On a busy machine the two sides get similar CPU shares, so
+ * this efficiency is what the wall-clock ratio tends to; it is far less noisy than wall clock.
+ * Clock ticks are 10 ms, hence the reference status.
+ */
+function perCpuRow(
+  work: number,
+  cpu: { onehop: number[]; openssh: number[] },
+  unit: string,
+  target: number,
+): Row {
+  const o = work / (median(cpu.onehop) / 1000);
+  const s = work / (median(cpu.openssh) / 1000);
+  return {
+    label: `  ${unit} per CPU-second`,
+    onehop: `OneHop ${rate(o, '')}`.trimEnd(),
+    openssh: `OpenSSH ${rate(s, '')}`.trimEnd(),
+    ratio: o / s,
+    target: { kind: 'min', value: target },
+    reference: true,
+  };
 }
 
 async function connectPhase(setup: BenchSetup, host: OneHopHost, out: Results): Promise<void> {
@@ -350,13 +398,19 @@ async function tunnelsPhase(
         kind === 'L' ? curl(url(port)) : curl(url(source.httpPort), port);
       const onehop: number[] = [];
       const openssh: number[] = [];
+      const cpu = { onehop: [] as number[], openssh: [] as number[] };
       try {
         await repeat(warmup + reps, async (i) => {
-          const a = await fetch(mine.port);
-          const b = await fetch(theirs.port);
+          const a = await withCpu(() => fetch(mine.port), oneHopCpu(host));
+          const b = await withCpu(
+            () => fetch(theirs.port),
+            () => Promise.resolve(theirs.ssh.cpuMs()),
+          );
           if (i >= warmup) {
-            onehop.push(a);
-            openssh.push(b);
+            onehop.push(a.value);
+            openssh.push(b.value);
+            cpu.onehop.push(a.cpuMs);
+            cpu.openssh.push(b.cpuMs);
           }
         });
       } finally {
@@ -372,7 +426,13 @@ async function tunnelsPhase(
         ratio: o / s,
         target: { kind: 'min', value: via === 'jump' ? 1.2 : 0.9 },
       });
-      raw[`${kind}-${via}`] = { onehopMBps: onehop, opensshMBps: openssh };
+      out.rows.push(perCpuRow(TUNNEL_BYTES / MB, cpu, 'MB', via === 'jump' ? 1.2 : 0.9));
+      raw[`${kind}-${via}`] = {
+        onehopMBps: onehop,
+        opensshMBps: openssh,
+        onehopCpuMs: cpu.onehop,
+        opensshCpuMs: cpu.openssh,
+      };
     }
   }
 
@@ -396,24 +456,37 @@ async function socksRatePhase(
     '-D',
     `${HOST}:${String(port)}`,
   ]);
+  const { seq, conc, reps: socksReps } = plan.socks;
   const rates = {
     seq: { onehop: [] as number[], openssh: [] as number[] },
     conc: { onehop: [] as number[], openssh: [] as number[] },
   };
+  const cpu = {
+    seq: { onehop: [] as number[], openssh: [] as number[] },
+    conc: { onehop: [] as number[], openssh: [] as number[] },
+  };
+  const opensshCpu = () => Promise.resolve(theirs.ssh.cpuMs());
+  const measure = async (key: 'seq' | 'conc', total: number, concurrency: number) => {
+    const a = await withCpu(
+      () => connectRate(mine.port, HOST, source.holdPort, total, concurrency),
+      oneHopCpu(host),
+    );
+    const b = await withCpu(
+      () => connectRate(theirs.port, HOST, source.holdPort, total, concurrency),
+      opensshCpu,
+    );
+    rates[key].onehop.push(a.value);
+    rates[key].openssh.push(b.value);
+    cpu[key].onehop.push(a.cpuMs);
+    cpu[key].openssh.push(b.cpuMs);
+  };
   try {
-    const { seq, conc, reps: socksReps } = plan.socks;
     // Warm-up: one short round each.
     await connectRate(mine.port, HOST, source.holdPort, 50, 10);
     await connectRate(theirs.port, HOST, source.holdPort, 50, 10);
     await repeat(socksReps, async () => {
-      rates.seq.onehop.push(await connectRate(mine.port, HOST, source.holdPort, seq, 1));
-      rates.seq.openssh.push(await connectRate(theirs.port, HOST, source.holdPort, seq, 1));
-      rates.conc.onehop.push(
-        await connectRate(mine.port, HOST, source.holdPort, conc, SOCKS_CONCURRENCY),
-      );
-      rates.conc.openssh.push(
-        await connectRate(theirs.port, HOST, source.holdPort, conc, SOCKS_CONCURRENCY),
-      );
+      await measure('seq', seq, 1);
+      await measure('conc', conc, SOCKS_CONCURRENCY);
     });
   } finally {
     await theirs.ssh.stop();
@@ -432,8 +505,9 @@ async function socksRatePhase(
       ratio: o / s,
       target: { kind: 'min', value: 1.0 },
     });
+    out.rows.push(perCpuRow(key === 'seq' ? seq : conc, cpu[key], 'CONNECTs', 1.0));
   }
-  out.raw.socksRate = rates;
+  out.raw.socksRate = { ...rates, cpuMs: cpu };
 }
 
 /** 1,000 SOCKS connections held open through the jump; memory of each side's process(es). */
@@ -441,7 +515,7 @@ async function holdPhase(setup: BenchSetup, source: Source, out: Results): Promi
   const fresh = new OneHopHost();
   let onehop: { before: MemorySample; after: MemorySample };
   try {
-    await fresh.call('init', { ...setup.host, noDelay });
+    await fresh.call('init', setup.host);
     const { port } = await fresh.call('tunnelStart', {
       kind: 'D',
       via: 'jump',
@@ -511,12 +585,12 @@ async function main(): Promise<void> {
   const host = new OneHopHost();
   let source: Source | undefined;
   try {
-    const info = await host.call('init', { ...setup.host, noDelay });
+    const info = await host.call('init', setup.host);
     const theirs = await negotiated(sshArgs(setup.openssh, { via: 'jump', command: ['true'] }));
     const hops = ['jump', 'target'];
     const ours = info.negotiated.map((n) => `${n.hop} ${n.kex} ${n.cipherCs}`).join(', ');
     const header =
-      `OneHop bench${quick ? ' (--quick)' : ''}${noDelay ? ' (EXPERIMENT --nodelay)' : ''} — ` +
+      `OneHop bench${quick ? ' (--quick)' : ''} — ` +
       `ssh2 native crypto: ${info.native ? 'yes' : 'NO'} — ` +
       `${openSshVersion.split(',')[0] ?? openSshVersion} — cipher ${CIPHER}\n` +
       `negotiated: OneHop ${ours}; ` +
@@ -589,7 +663,6 @@ async function main(): Promise<void> {
           raw: out.raw,
           seconds: Number(seconds),
           loadAverage: { start: loadAtStart, end: os.loadavg() },
-          experiments: noDelay ? ['nodelay'] : [],
         },
         null,
         2,

@@ -176,11 +176,6 @@ async function closeShells(): Promise<void> {
   }
 }
 
-/** ssh2's Client.setNoDelay exists but is not in the engine's typed surface. */
-function setNoDelay(connection: SshConnection): void {
-  (connection.client as Ssh2Client & { setNoDelay(on: boolean): void }).setNoDelay(true);
-}
-
 function forwardOut(connection: SshConnection, host: string, port: number): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     connection.client.forwardOut(HOST, 0, host, port, (error, channel) =>
@@ -196,7 +191,6 @@ async function tunnelStart(args: HostOps['tunnelStart']['args']): Promise<{ port
     via = await pooled();
   } else {
     directTarget ??= await connectSsh(targetOptions(config));
-    if (config.noDelay) setNoDelay(directTarget);
     via = directTarget;
   }
   const dial = (host: string, port: number) => forwardOut(via, host, port);
@@ -239,7 +233,6 @@ async function handle(request: HostRequest): Promise<unknown> {
           port: config.jumpPort,
           hop: 'jump',
         });
-        if (config.noDelay) setNoDelay(jump);
         await pooled();
       });
       return { native: ssh2NativeCryptoAvailable(), negotiated };
@@ -261,6 +254,10 @@ async function handle(request: HostRequest): Promise<unknown> {
       return null;
     case 'memory':
       return memory();
+    case 'cpu': {
+      const { user, system } = process.cpuUsage();
+      return { ms: (user + system) / 1000 };
+    }
     case 'tunnelStart':
       return tunnelStart(request.args as HostOps['tunnelStart']['args']);
     case 'tunnelStop':

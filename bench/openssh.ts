@@ -118,6 +118,8 @@ export interface LongRunning {
   pid: number;
   /** RSS in bytes of this ssh and its children (ProxyJump's `ssh -W`). */
   rss(): number;
+  /** CPU time (user + system, ms) used so far by this ssh and its children. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -154,7 +156,7 @@ export async function startSsh(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const pid = child.pid as number;
-  return { pid, rss: () => treeRss(pid), stop };
+  return { pid, rss: () => treeRss(pid), cpuMs: () => treeCpuMs(pid), stop };
 }
 
 /** True once something accepts TCP connections on 127.0.0.1:port. */
@@ -179,17 +181,35 @@ function rssOf(pid: number): number {
   }
 }
 
-function treeRss(pid: number): number {
-  let children: number[] = [];
+function childrenOf(pid: number): number[] {
   try {
-    children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
       .split(/\s+/)
       .filter(Boolean)
       .map(Number);
   } catch {
-    // no children: ps exits 1
+    return []; // no children: ps exits 1
   }
-  return rssOf(pid) + children.reduce((sum, child) => sum + rssOf(child), 0);
+}
+
+function treeRss(pid: number): number {
+  return rssOf(pid) + childrenOf(pid).reduce((sum, child) => sum + rssOf(child), 0);
+}
+
+/** utime + stime of a process from /proc/<pid>/stat, in ms (clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+function treeCpuMs(pid: number): number {
+  return cpuMsOf(pid) + childrenOf(pid).reduce((sum, child) => sum + cpuMsOf(child), 0);
 }
 
 /** The environment without proxy variables (curl and ssh must talk to 127.0.0.1 directly). */

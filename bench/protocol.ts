@@ -12,8 +12,6 @@ export interface HostInit {
   certificate: string;
   /** `ssh-ed25519 AAAA…` of the host CA that signed both servers' host certificates. */
   hostCaPublicKey: string;
-  /** Experiment (`--nodelay`): TCP_NODELAY on the engine's TCP sockets, which ssh2 leaves off. */
-  noDelay?: boolean;
 }
 
 export interface Negotiated {
@@ -43,6 +41,8 @@ export interface HostOps {
   shells: { args: { count: number; separateConnections: boolean }; result: MemorySample };
   closeShells: { args: Record<string, never>; result: null };
   memory: { args: Record<string, never>; result: MemorySample };
+  /** CPU time this process used so far (user + system), in ms. */
+  cpu: { args: Record<string, never>; result: { ms: number } };
   tunnelStart: {
     args: { kind: 'L' | 'D'; via: 'jump' | 'direct'; targetHost: string; targetPort: number };
     result: { port: number };

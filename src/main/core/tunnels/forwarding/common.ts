@@ -44,6 +44,12 @@ export interface ForwardServer {
 }
 
 export const DEFAULT_DIAL_TIMEOUT_MS = 30_000;
+/**
+ * Buffer bound of the local client sockets, each way (Node's default is 16 KiB). With the default
+ * every 32 KiB SSH packet filled the socket's buffer and paused the channel, so packets could not
+ * be gathered into one write (see link); the channel itself buffers up to its 2 MiB window.
+ */
+export const CLIENT_SOCKET_BUFFER = 1024 * 1024;
 /** How long a client may keep its side open after the remote side finished (then destroyed). */
 const LINGER_MS = 10_000;
 const CLOSE_TIMEOUT_MS = 2_000;
@@ -111,7 +117,9 @@ export function link(
     if (!client.write(chunk)) remote.pause();
   });
   client.on('drain', () => remote.resume());
-  remote.on('end', () => client.end());
+  remote.on('end', () => {
+    if (!finished) client.end();
+  });
   client.on('error', finish);
   remote.on('error', finish);
   client.on('close', finish);

@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import {
+  CLIENT_SOCKET_BUFFER,
   closeServer,
   DEFAULT_DIAL_TIMEOUT_MS,
   dialWithin,
@@ -33,7 +34,12 @@ export async function startLocalForwardServer(
   let closing = false;
 
   const server = net.createServer(
-    { allowHalfOpen: true, noDelay: true, pauseOnConnect: true, highWaterMark: 1024 * 1024 },
+    {
+      allowHalfOpen: true,
+      noDelay: true,
+      pauseOnConnect: true,
+      highWaterMark: CLIENT_SOCKET_BUFFER,
+    },
     (client) => {
       if (closing) {
         client.destroy();

@@ -10,6 +10,7 @@
  */
 import net from 'node:net';
 import {
+  CLIENT_SOCKET_BUFFER,
   closeServer,
   DEFAULT_DIAL_TIMEOUT_MS,
   dialWithin,
@@ -62,7 +63,7 @@ export async function startSocks5Server(options: Socks5ServerOptions): Promise<F
   };
 
   const server = net.createServer(
-    { allowHalfOpen: true, noDelay: true, highWaterMark: 1024 * 1024 },
+    { allowHalfOpen: true, noDelay: true, highWaterMark: CLIENT_SOCKET_BUFFER },
     (client) => {
       if (closing) {
         client.destroy();

@@ -4,16 +4,15 @@
  * Screenshots go to test-results/e2e/ so people can look at them.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebHost, type WebHost } from '../../src/main/web/server';
-import { requireTool } from '../support/tools';
+import { requireTools } from '../support/tools';
+import { startApp, type AppUnderTest } from './support/app';
+import { CHROMIUM, type WatchedPage } from './support/browser';
+import { shotPath } from './support/screenshots';
 
-const chromiumTool = requireTool('chromium', { path: '/usr/bin/chromium' });
-const rendererDir = path.resolve('out/renderer');
-const shotsDir = path.resolve('test-results/e2e');
+const tools = requireTools([CHROMIUM]);
 const TEST_MS = 30_000;
 
 /**
@@ -36,81 +35,35 @@ interface PageWindow {
   __inlineRan?: boolean;
 }
 
-interface Watched {
-  page: Page;
-  context: BrowserContext;
-  errors: string[];
-  cspViolations: () => Promise<string[]>;
-}
-
-describe.skipIf(chromiumTool.skip)(`first run in Chromium${chromiumTool.marker}`, () => {
-  let dataDir = '';
-  let previousHome: string | undefined;
-  let host: WebHost | undefined;
-  let browser: Browser | undefined;
+describe.skipIf(tools.skip)(`first run in Chromium${tools.marker}`, () => {
+  let app: AppUnderTest | undefined;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-      throw new Error(
-        `${rendererDir}/index.html is missing: build the renderer first with "npm run build" (npm test does this).`,
-      );
-    }
-    fs.mkdirSync(shotsDir, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onehop-e2e-'));
-    previousHome = process.env.ONEHOP_HOME;
-    process.env.ONEHOP_HOME = dataDir;
-    host = await startWebHost({ dataDir, rendererDir, version: '0.0.0-e2e', log: () => {} });
-    browser = await chromium.launch({
-      executablePath: chromiumTool.paths.chromium ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-      timeout: 20_000,
-    });
+    app = await startApp({ name: 'first-run', chromium: tools.paths.chromium });
   }, TEST_MS);
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (previousHome === undefined) delete process.env.ONEHOP_HOME;
-    else process.env.ONEHOP_HOME = previousHome;
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  }, TEST_MS);
+  afterAll(() => app?.close(), TEST_MS);
 
-  /** A fresh page that records console errors, uncaught exceptions and CSP violations. */
-  async function openPage(colorScheme: 'light' | 'dark'): Promise<Watched> {
-    const context = await browser!.newContext({
-      viewport: { width: 1280, height: 800 },
+  /** A fresh page that also records CSP violations. */
+  async function openWatchedPage(
+    colorScheme: 'light' | 'dark',
+  ): Promise<WatchedPage & { cspViolations: () => Promise<string[]> }> {
+    const watched = await app!.openPage({
       colorScheme,
+      timeout: 10_000,
+      initScript: () => {
+        const seen: string[] = [];
+        const w = globalThis as unknown as PageWindow;
+        w.__cspViolations = seen;
+        w.document.addEventListener('securitypolicyviolation', (event) => {
+          seen.push(`${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'}`);
+        });
+      },
     });
-    // Init scripts are injected by the browser, not the page, so the CSP does not stop this one.
-    await context.addInitScript(() => {
-      const seen: string[] = [];
-      const w = globalThis as unknown as PageWindow;
-      w.__cspViolations = seen;
-      w.document.addEventListener('securitypolicyviolation', (event) => {
-        seen.push(`${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'}`);
-      });
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    await page.goto(host!.url);
     return {
-      page,
-      context,
-      errors,
+      ...watched,
       cspViolations: () =>
-        page.evaluate(() => (globalThis as unknown as PageWindow).__cspViolations ?? []),
+        watched.page.evaluate(() => (globalThis as unknown as PageWindow).__cspViolations ?? []),
     };
   }
 
@@ -130,7 +83,7 @@ describe.skipIf(chromiumTool.skip)(`first run in Chromium${chromiumTool.marker}`
   it(
     'adds the ECMWF preset from the first-run chooser by keyboard and lists its hosts',
     async () => {
-      const { page, context, errors, cspViolations } = await openPage('light');
+      const { page, context, errors, cspViolations } = await openWatchedPage('light');
       await page.getByRole('heading', { name: 'Welcome to OneHop' }).waitFor();
       await page.getByText('jump.ecmwf.int:443').waitFor();
       const csp = await page
@@ -138,7 +91,7 @@ describe.skipIf(chromiumTool.skip)(`first run in Chromium${chromiumTool.marker}`
         .getAttribute('content');
       expect(csp).toContain("script-src 'self'");
       expect(csp).toContain("object-src 'none'");
-      await page.screenshot({ path: path.join(shotsDir, 'first-run-light.png') });
+      await page.screenshot({ path: shotPath('first-run-light.png') });
 
       // No sandbox runs for this data directory: the card says how to start one.
       await page.getByText('in a terminal, then try again.').waitFor();
@@ -155,7 +108,7 @@ describe.skipIf(chromiumTool.skip)(`first run in Chromium${chromiumTool.marker}`
         'true',
       );
       await page.getByText('Added ECMWF: 2 hosts and 2 tunnel profiles.').waitFor();
-      await page.screenshot({ path: path.join(shotsDir, 'hosts-light.png') });
+      await page.screenshot({ path: shotPath('hosts-light.png') });
 
       // "/" focuses the filter; typing narrows the list; Escape clears it.
       await page.locator('body').click({ position: { x: 700, y: 600 } });
@@ -168,7 +121,9 @@ describe.skipIf(chromiumTool.skip)(`first run in Chromium${chromiumTool.marker}`
       expect(await rows.count()).toBe(2);
 
       // The core recorded the end of the first run.
-      const settings = JSON.parse(fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8')) as {
+      const settings = JSON.parse(
+        fs.readFileSync(path.join(app!.dataDir, 'settings.json'), 'utf8'),
+      ) as {
         ui: { firstRunDone: boolean };
       };
       expect(settings.ui.firstRunDone).toBe(true);
@@ -183,7 +138,7 @@ describe.skipIf(chromiumTool.skip)(`first run in Chromium${chromiumTool.marker}`
   it(
     'shows hosts, tunnels and settings in the dark theme',
     async () => {
-      const { page, context, errors, cspViolations } = await openPage('dark');
+      const { page, context, errors, cspViolations } = await openWatchedPage('dark');
       await page.emulateMedia({ colorScheme: 'dark' });
       await page.locator('[data-host-row]').first().waitFor();
       const background = await page.evaluate(() => {
@@ -191,7 +146,7 @@ describe.skipIf(chromiumTool.skip)(`first run in Chromium${chromiumTool.marker}`
         return w.getComputedStyle(w.document.body).backgroundColor;
       });
       expect(background).not.toBe('rgb(255, 255, 255)');
-      await page.screenshot({ path: path.join(shotsDir, 'hosts-dark.png') });
+      await page.screenshot({ path: shotPath('hosts-dark.png') });
 
       await page.getByRole('button', { name: /^Tunnels/ }).click();
       const tunnels = page.getByRole('tabpanel', { name: /Tunnels/ });
@@ -200,12 +155,12 @@ describe.skipIf(chromiumTool.skip)(`first run in Chromium${chromiumTool.marker}`
       expect(await tunnels.getByText('-D 127.0.0.1:9050').count()).toBe(1);
       expect(await tunnels.getByText('-L 127.0.0.1:4141 → machine1:4141').count()).toBe(1);
       expect(await tunnels.getByText('not set — choose your workstation').count()).toBe(2);
-      await page.screenshot({ path: path.join(shotsDir, 'tunnels-dark.png') });
+      await page.screenshot({ path: shotPath('tunnels-dark.png') });
 
       await page.getByRole('button', { name: /^Settings/ }).click();
       const settingsPanel = page.getByRole('tabpanel', { name: /Settings/ });
-      await settingsPanel.getByText(dataDir).waitFor();
-      await page.screenshot({ path: path.join(shotsDir, 'settings-dark.png') });
+      await settingsPanel.getByText(app!.dataDir).waitFor();
+      await page.screenshot({ path: shotPath('settings-dark.png') });
 
       // An explicit choice overrides the OS, and goes back to following it with "System".
       await page.getByRole('radio', { name: 'Light' }).click();
@@ -213,7 +168,7 @@ describe.skipIf(chromiumTool.skip)(`first run in Chromium${chromiumTool.marker}`
         () =>
           (globalThis as unknown as PageWindow).document.documentElement.dataset.theme === 'light',
       );
-      await page.screenshot({ path: path.join(shotsDir, 'settings-light.png') });
+      await page.screenshot({ path: shotPath('settings-light.png') });
       await page.getByRole('radio', { name: 'System' }).click();
       await page.waitForFunction(
         () =>
@@ -237,7 +192,7 @@ describe.skipIf(chromiumTool.skip)(`first run in Chromium${chromiumTool.marker}`
   it(
     'keeps inline scripts out (CSP holds)',
     async () => {
-      const { page, context, cspViolations } = await openPage('light');
+      const { page, context, cspViolations } = await openWatchedPage('light');
       await page.locator('[data-host-row]').first().waitFor();
       const ran = await page.evaluate(() => {
         const w = globalThis as unknown as PageWindow;

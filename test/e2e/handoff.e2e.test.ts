@@ -14,18 +14,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Settings } from '../../src/shared/model/settings';
-import { startWebHost, type WebHost } from '../../src/main/web/server';
-import { startIdp, webClient, type Idp } from '../support/idp';
-import { startTeleportEmulator, type TeleportEmulator } from '../support/teleport/emulator';
 import { requireTools } from '../support/tools';
+import { startApp, type AppUnderTest } from './support/app';
+import { CHROMIUM } from './support/browser';
+import { shootLightAndDark } from './support/screenshots';
+import { startTeleportSite, type TeleportSite } from './support/teleportSite';
+import { browserStandIn } from './support/webHost';
 
-const tools = requireTools([{ name: 'chromium', path: '/usr/bin/chromium' }, 'openssl']);
-const rendererDir = path.resolve('out/renderer');
-const shotsDir = path.resolve('test-results/e2e');
-const standIn = `node ${path.resolve('test/support/browser-stand-in.mjs')}`;
+const tools = requireTools([CHROMIUM, 'openssl']);
 const TEST_MS = 90_000;
 
 // Line numbers matter: the preview names them.
@@ -54,104 +52,46 @@ const userConfig = [
 const workConfig = 'Host work-box\n  HostName work.example.org\n  User carol\n';
 
 describe.skipIf(tools.skip)(`OpenSSH hand-off in Chromium${tools.marker}`, () => {
-  let dataDir = '';
   let home = '';
-  const saved: Record<string, string | undefined> = {};
-  let host: WebHost | undefined;
-  let browser: Browser | undefined;
-  let idp: Idp | undefined;
-  let proxy: TeleportEmulator | undefined;
+  let app: AppUnderTest | undefined;
+  let teleport: TeleportSite | undefined;
 
-  const dispatch = async (command: string, payload: unknown): Promise<unknown> => {
-    const result = await host!.core.dispatcher.dispatch(command, payload);
-    if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
-    return result.result;
-  };
   const sshConfigPath = () => path.join(home, '.ssh', 'config');
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-      throw new Error(
-        `${rendererDir}/index.html is missing: build the renderer first with "npm run build" (npm test does this).`,
-      );
-    }
-    fs.mkdirSync(shotsDir, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onehop-e2e-handoff-data-'));
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'onehop-e2e-handoff-home-'));
-    for (const key of ['ONEHOP_HOME', 'BROWSER', 'HOME', 'SSH_AUTH_SOCK'])
-      saved[key] = process.env[key];
-    process.env.ONEHOP_HOME = dataDir;
-    process.env.BROWSER = standIn;
-    process.env.HOME = home;
-    // No agent: the hand-off falls back to key files, which this test checks.
-    process.env.SSH_AUTH_SOCK = '';
-    expect(os.homedir()).toBe(home);
     fs.mkdirSync(path.join(home, '.ssh', 'conf.d'), { recursive: true, mode: 0o700 });
     fs.writeFileSync(sshConfigPath(), userConfig, { mode: 0o600 });
     fs.writeFileSync(path.join(home, '.ssh', 'conf.d', 'work.conf'), workConfig, { mode: 0o600 });
 
-    idp = await startIdp({ clients: [] });
-    const clientId = 'teleport-e2e-handoff';
-    const clientSecret = 'secret-e2e-handoff-0123456789';
-    proxy = await startTeleportEmulator({
-      version: '17.2.0',
-      suite: 'balanced-v1',
-      logins: ['root'],
-      idp: { issuer: idp.issuer, clientId, clientSecret },
+    app = await startApp({
+      name: 'handoff',
+      chromium: tools.paths.chromium,
+      // No agent: the hand-off falls back to key files, which this test checks.
+      env: { BROWSER: browserStandIn, HOME: home, SSH_AUTH_SOCK: '' },
     });
-    await idp.registerClient(webClient(clientId, clientSecret, [proxy.oidcRedirectUri]));
-
-    host = await startWebHost({ dataDir, rendererDir, version: '0.0.0-e2e', log: () => {} });
-    await dispatch('sites.addTeleport', { address: `127.0.0.1:${proxy.port}`, name: 'emu' });
-
-    browser = await chromium.launch({
-      executablePath: tools.paths.chromium ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-      timeout: 20_000,
-    });
+    expect(os.homedir()).toBe(home);
+    teleport = await startTeleportSite({ logins: ['root'] });
+    await app.dispatch('sites.addTeleport', { address: teleport.address, name: 'emu' });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await proxy?.close();
-    await idp?.close();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    for (const dir of [dataDir, home]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await app?.close();
+    await teleport?.close();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
   }, 30_000);
 
-  async function openPage(): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
-    const context = await browser!.newContext({
+  /** A page allowed to use the clipboard, so the test can read back what "Copy" put there. */
+  const openHandoffPage = () =>
+    app!.openPage({
       viewport: { width: 1280, height: 860 },
-      colorScheme: 'light',
+      permissions: ['clipboard-read', 'clipboard-write'],
     });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    await page.goto(host!.url);
-    return { page, context, errors };
-  }
-
-  async function shoot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(shotsDir, `${name}-light.png`) });
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForTimeout(250);
-    await page.screenshot({ path: path.join(shotsDir, `${name}-dark.png`) });
-    await page.emulateMedia({ colorScheme: 'light' });
-  }
 
   it(
     'imports hosts and tunnel profiles from ~/.ssh/config, once',
     async () => {
-      const { page, context, errors } = await openPage();
+      const { page, context, errors } = await openHandoffPage();
       await page.getByRole('tab', { name: /Hosts/ }).waitFor();
       await page.getByRole('button', { name: /^Import from ~\/\.ssh\/config/ }).click();
       const dialog = page.getByRole('dialog', { name: 'Import from ~/.ssh/config' });
@@ -186,17 +126,17 @@ describe.skipIf(tools.skip)(`OpenSSH hand-off in Chromium${tools.marker}`, () =>
         .getByRole('checkbox', { name: 'Import these forwards with their network addresses' })
         .check();
       expect(await importButton.textContent()).toBe('Import 5');
-      await shoot(page, 'import-preview');
+      await shootLightAndDark(page, 'import-preview', 250);
 
       await importButton.click();
       await dialog.getByText('Imported 3 hosts and 2 tunnel profiles.').first().waitFor();
-      await shoot(page, 'import-summary');
+      await shootLightAndDark(page, 'import-summary', 250);
       await dialog.getByRole('button', { name: 'Done' }).click();
       await dialog.waitFor({ state: 'detached' });
       for (const name of ['gw', 'work-box', 'open-fwd']) {
         await page.locator('tr[data-host-row]', { hasText: name }).first().waitFor();
       }
-      const { settings } = (await dispatch('settings.get', {})) as { settings: Settings };
+      const { settings } = (await app!.dispatch('settings.get', {})) as { settings: Settings };
       expect(settings.hosts.find((h) => h.name === 'work-box')).toMatchObject({
         hostName: 'work.example.org',
         login: 'carol',
@@ -216,7 +156,7 @@ describe.skipIf(tools.skip)(`OpenSSH hand-off in Chromium${tools.marker}`, () =>
       expect(await dialog.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(
         true,
       );
-      await shoot(page, 'import-again');
+      await shootLightAndDark(page, 'import-again', 250);
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'detached' });
       expect(errors).toEqual([]);
@@ -229,12 +169,12 @@ describe.skipIf(tools.skip)(`OpenSSH hand-off in Chromium${tools.marker}`, () =>
     'hands the certificate to OpenSSH in file mode and adds and removes the Include',
     async () => {
       const original = fs.readFileSync(sshConfigPath());
-      const { page, context, errors } = await openPage();
+      const { page, context, errors } = await openHandoffPage();
       await page.locator('li[data-site="emu"] .site-item-main').click();
       const panel = page.getByRole('region', { name: /Use with ssh, scp and rsync/ });
       await panel.getByText('Sign in to hand the certificate to OpenSSH.').waitFor();
       // Signed in while the window is open, so the core's hand-off notice reaches it.
-      await dispatch('signin.start', { site: 'emu' });
+      await app!.dispatch('signin.start', { site: 'emu' });
       // Without an agent the core wrote key files (and says so in a notice).
       const mode = panel.getByTestId('handoff-mode');
       await panel.locator('[data-testid="handoff-mode"][data-mode="file"]').waitFor();
@@ -250,7 +190,7 @@ describe.skipIf(tools.skip)(`OpenSSH hand-off in Chromium${tools.marker}`, () =>
       const ask = panel.getByRole('group', { name: 'Hand the certificate to OpenSSH?' });
       await ask.getByText('Let plain ssh use this certificate?').waitFor();
       await panel.scrollIntoViewIfNeeded();
-      await shoot(page, 'handoff-ask');
+      await shootLightAndDark(page, 'handoff-ask', 250);
       await ask.getByRole('button', { name: 'Yes' }).click();
       const confirm = page.getByRole('dialog', { name: 'Add the Include to ~/.ssh/config?' });
       await confirm.waitFor();
@@ -259,7 +199,7 @@ describe.skipIf(tools.skip)(`OpenSSH hand-off in Chromium${tools.marker}`, () =>
       );
       await confirm.getByText(/backup copy/).waitFor();
       await ask.waitFor({ state: 'detached' });
-      await shoot(page, 'handoff-include-confirm');
+      await shootLightAndDark(page, 'handoff-include-confirm', 250);
       await confirm.getByRole('button', { name: 'Add the Include' }).click();
       await confirm.waitFor({ state: 'detached' });
       await panel.getByRole('button', { name: 'Remove the Include' }).waitFor();
@@ -284,7 +224,7 @@ describe.skipIf(tools.skip)(`OpenSSH hand-off in Chromium${tools.marker}`, () =>
       expect(await page.evaluate<string>('navigator.clipboard.readText()')).toContain(
         'IdentityFile',
       );
-      await shoot(page, 'handoff-panel');
+      await shootLightAndDark(page, 'handoff-panel', 250);
 
       await panel.getByRole('button', { name: 'Remove the Include' }).click();
       await panel.getByRole('button', { name: 'Add Include to ~/.ssh/config' }).waitFor();
@@ -300,7 +240,7 @@ describe.skipIf(tools.skip)(`OpenSSH hand-off in Chromium${tools.marker}`, () =>
         .getByText(/wrote the key and certificate to files in ~\/\.ssh\/onehop instead/)
         .first()
         .waitFor({ state: 'detached' });
-      await shoot(page, 'handoff-off');
+      await shootLightAndDark(page, 'handoff-off', 250);
       await toggle.click();
       await panel.locator('[data-testid="handoff-mode"][data-mode="file"]').waitFor();
       expect(fs.existsSync(key)).toBe(true);

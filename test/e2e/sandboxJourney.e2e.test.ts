@@ -9,29 +9,22 @@
  *
  * Chromium runs with WebGL disabled so the DOM renderer holds the terminal text the test reads.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebHost, type WebHost } from '../../src/main/web/server';
-import { SandboxDescriptorSchema, type SandboxDescriptor } from '../../src/shared/contract/sandbox';
+import type { SandboxDescriptor } from '../../src/shared/contract/sandbox';
 import { requireTools } from '../support/tools';
+import { startApp, type AppUnderTest } from './support/app';
+import { CHROMIUM } from './support/browser';
+import { startSandbox, type SandboxProcess } from './support/sandbox';
+import { shotPath } from './support/screenshots';
+import { sttySize, waitForLine } from './support/terminal';
+import { browserStandIn } from './support/webHost';
 
-const tools = requireTools([
-  { name: 'chromium', path: '/usr/bin/chromium' },
-  'sshd',
-  'ssh-keygen',
-  'openssl',
-  'curl',
-]);
-const root = path.resolve(__dirname, '../..');
-const rendererDir = path.resolve(root, 'out/renderer');
-const shotsDir = path.resolve(root, 'test-results/e2e');
-const standIn = `node ${path.resolve(root, 'test/support/browser-stand-in.mjs')}`;
+const tools = requireTools([CHROMIUM, 'sshd', 'ssh-keygen', 'openssl', 'curl']);
 const run = promisify(execFile);
 const SOCKS = 'Sandbox SOCKS';
 
@@ -88,115 +81,28 @@ async function holdSocks(socksPort: number, targetPort: number): Promise<net.Soc
 }
 
 describe.skipIf(tools.skip)(`the sandbox journey in Chromium${tools.marker}`, () => {
-  let dataDir = '';
-  let previousHome: string | undefined;
-  let previousBrowser: string | undefined;
-  let host: WebHost | undefined;
-  let browser: Browser | undefined;
-  let sandbox: ChildProcess | undefined;
-  let output = '';
+  let app: AppUnderTest | undefined;
+  let sandbox: SandboxProcess | undefined;
   let descriptor: SandboxDescriptor;
 
-  async function startSandbox(): Promise<SandboxDescriptor> {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/sandbox.ts', '--port-base', '0'],
-      {
-        cwd: root,
-        env: { ...process.env, ONEHOP_HOME: dataDir, ONEHOP_SANDBOX_PORT_BASE: '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    sandbox = child;
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const file = path.join(dataDir, 'sandbox.json');
-    const deadline = Date.now() + 60_000;
-    while (!fs.existsSync(file) && child.exitCode === null && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    if (!fs.existsSync(file)) throw new Error(`The sandbox did not start:\n${output}`);
-    return SandboxDescriptorSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
-  }
-
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-      throw new Error(
-        `${rendererDir}/index.html is missing: build the renderer first with "npm run build" (npm test does this).`,
-      );
-    }
-    fs.mkdirSync(shotsDir, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onehop-e2e-journey-'));
-    previousHome = process.env.ONEHOP_HOME;
-    previousBrowser = process.env.BROWSER;
-    process.env.ONEHOP_HOME = dataDir;
-    process.env.BROWSER = standIn;
-
-    // The three start-ups are independent; in parallel they save several seconds.
-    const [started, , launched] = await Promise.all([
-      startSandbox(),
-      startWebHost({ dataDir, rendererDir, version: '0.0.0-e2e', log: () => {} }).then((h) => {
-        host = h;
-      }),
-      chromium.launch({
-        executablePath: tools.paths.chromium ?? '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-webgl',
-          '--disable-background-networking',
-          '--no-first-run',
-        ],
-        timeout: 20_000,
-      }),
-    ]);
-    descriptor = started;
-    browser = launched;
+    app = await startApp({
+      name: 'journey',
+      chromium: tools.paths.chromium,
+      webgl: false,
+      env: { BROWSER: browserStandIn },
+    });
+    sandbox = await startSandbox(app.dataDir, 60_000);
+    descriptor = sandbox.descriptor();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    const child = sandbox;
-    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-    if (previousHome === undefined) delete process.env.ONEHOP_HOME;
-    else process.env.ONEHOP_HOME = previousHome;
-    if (previousBrowser === undefined) delete process.env.BROWSER;
-    else process.env.BROWSER = previousBrowser;
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await app?.close();
+    await sandbox?.stop();
   }, 30_000);
 
   const shoot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(shotsDir, `sandbox-journey-${name}.png`) });
-
-  /** The visible terminal's lines as the DOM renderer draws them. */
-  const terminalLines = async (page: Page): Promise<string[]> =>
-    (await page.locator('.panel:not([hidden]) .xterm-rows > div').allTextContents()).map((l) =>
-      l.replace(/\u00a0/g, ' ').trimEnd(),
-    );
-
-  async function waitForLine(page: Page, match: (line: string) => boolean): Promise<string> {
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      const line = (await terminalLines(page)).find(match);
-      if (line !== undefined) return line;
-      await page.waitForTimeout(100);
-    }
-    throw new Error(`No such line in the terminal:\n${(await terminalLines(page)).join('\n')}`);
-  }
-
-  async function sttySize(page: Page, marker: string): Promise<{ rows: number; cols: number }> {
-    // The marker keeps an earlier answer (or the echoed command line) from matching.
-    await page.keyboard.type(`echo ${marker} $(stty size)\n`);
-    const line = await waitForLine(page, (l) => new RegExp(`^${marker} \\d+ \\d+$`).test(l));
-    const [, rows, cols] = line.split(' ').map(Number) as [number, number, number];
-    return { rows, cols };
-  }
+    page.screenshot({ path: shotPath(`sandbox-journey-${name}.png`) });
 
   /** Opens a saved host from the Hosts tab and waits for its terminal to connect. */
   async function openHost(page: Page, name: string): Promise<Locator> {
@@ -218,21 +124,13 @@ describe.skipIf(tools.skip)(`the sandbox journey in Chromium${tools.marker}`, ()
     ((await row.getByTestId(id).textContent()) ?? '').trim();
 
   it('adds the sandbox, signs in, opens terminals and runs its SOCKS tunnel', async () => {
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    await page.goto(host!.url);
+    const { page, context, errors } = await app!.openPage({ timeout: 20_000 });
     try {
       await journey(page);
     } catch (error) {
       // What the page showed when a step failed, beside the step screenshots.
       await shoot(page, 'failed').catch(() => undefined);
-      throw new Error(`${String(error)}\nSandbox output:\n${output}`, { cause: error });
+      throw new Error(`${String(error)}\nSandbox output:\n${sandbox!.output()}`, { cause: error });
     }
     expect(errors).toEqual([]);
     await context.close();

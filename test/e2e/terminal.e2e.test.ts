@@ -8,77 +8,41 @@
  * Chromium runs with WebGL disabled so the DOM renderer holds the text the test reads; that also
  * exercises the renderer fallback.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebHost, type WebHost } from '../../src/main/web/server';
-import { startIdp, webClient, type Idp } from '../support/idp';
 import { startSshd, type SshdServer } from '../support/sshd';
-import { startTeleportEmulator, type TeleportEmulator } from '../support/teleport/emulator';
 import { requireTools } from '../support/tools';
+import { startApp, type AppUnderTest } from './support/app';
+import { CHROMIUM } from './support/browser';
+import { shootLightAndDark, shotPath } from './support/screenshots';
+import { startTeleportSite, type TeleportSite } from './support/teleportSite';
+import { sttySize, waitForLine } from './support/terminal';
+import { browserStandIn } from './support/webHost';
 
-const tools = requireTools([
-  { name: 'chromium', path: '/usr/bin/chromium' },
-  'sshd',
-  'ssh-keygen',
-  'openssl',
-]);
-const rendererDir = path.resolve('out/renderer');
-const shotsDir = path.resolve('test-results/e2e');
-const standIn = `node ${path.resolve('test/support/browser-stand-in.mjs')}`;
+const tools = requireTools([CHROMIUM, 'sshd', 'ssh-keygen', 'openssl']);
 const TEST_MS = 90_000;
 
 describe.skipIf(tools.skip)(`terminal tabs in Chromium${tools.marker}`, () => {
-  let dataDir = '';
-  let previousHome: string | undefined;
-  let previousBrowser: string | undefined;
-  let host: WebHost | undefined;
-  let browser: Browser | undefined;
-  let idp: Idp | undefined;
-  let proxy: TeleportEmulator | undefined;
+  let app: AppUnderTest | undefined;
+  let teleport: TeleportSite | undefined;
   let sshd: SshdServer | undefined;
 
-  const dispatch = async (command: string, payload: unknown): Promise<unknown> => {
-    const result = await host!.core.dispatcher.dispatch(command, payload);
-    if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
-    return result.result;
-  };
-
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-      throw new Error(
-        `${rendererDir}/index.html is missing: build the renderer first with "npm run build" (npm test does this).`,
-      );
-    }
-    fs.mkdirSync(shotsDir, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onehop-e2e-terminal-'));
-    previousHome = process.env.ONEHOP_HOME;
-    previousBrowser = process.env.BROWSER;
-    process.env.ONEHOP_HOME = dataDir;
-    process.env.BROWSER = standIn;
-
-    idp = await startIdp({ clients: [] });
-    const clientId = 'teleport-e2e-terminal';
-    const clientSecret = 'secret-e2e-terminal-0123456789';
-    proxy = await startTeleportEmulator({
-      version: '17.2.0',
-      suite: 'balanced-v1',
-      logins: ['root'],
-      idp: { issuer: idp.issuer, clientId, clientSecret },
+    app = await startApp({
+      name: 'terminal',
+      chromium: tools.paths.chromium,
+      webgl: false,
+      env: { BROWSER: browserStandIn },
     });
-    await idp.registerClient(webClient(clientId, clientSecret, [proxy.oidcRedirectUri]));
+    teleport = await startTeleportSite({ logins: ['root'] });
     // A plain host key nobody vouches for: opening the host must ask.
     sshd = await startSshd({
-      trustedUserCaKeys: [proxy.userCaPublicKey],
+      trustedUserCaKeys: [teleport.proxy.userCaPublicKey],
       authorizedKeysFile: 'none',
     });
 
-    host = await startWebHost({ dataDir, rendererDir, version: '0.0.0-e2e', log: () => {} });
-    await dispatch('sites.addTeleport', { address: `127.0.0.1:${proxy.port}`, name: 'emu' });
-    await dispatch('signin.start', { site: 'emu' });
-    await dispatch('hosts.add', {
+    await app.dispatch('sites.addTeleport', { address: teleport.address, name: 'emu' });
+    await app.dispatch('signin.start', { site: 'emu' });
+    await app.dispatch('hosts.add', {
       name: 'box',
       hostName: '127.0.0.1',
       port: sshd.port,
@@ -86,79 +50,18 @@ describe.skipIf(tools.skip)(`terminal tabs in Chromium${tools.marker}`, () => {
       site: 'emu',
       route: 'direct',
     });
-
-    browser = await chromium.launch({
-      executablePath: tools.paths.chromium ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-webgl',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-      timeout: 20_000,
-    });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await app?.close();
     await sshd?.stop();
-    await proxy?.close();
-    await idp?.close();
-    if (previousHome === undefined) delete process.env.ONEHOP_HOME;
-    else process.env.ONEHOP_HOME = previousHome;
-    if (previousBrowser === undefined) delete process.env.BROWSER;
-    else process.env.BROWSER = previousBrowser;
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await teleport?.close();
   }, 30_000);
-
-  async function openPage(
-    colorScheme: 'light' | 'dark',
-  ): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
-    const context = await browser!.newContext({
-      viewport: { width: 1280, height: 800 },
-      colorScheme,
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    await page.goto(host!.url);
-    return { page, context, errors };
-  }
-
-  /** The visible terminal's lines as the DOM renderer draws them. */
-  const terminalLines = async (page: Page): Promise<string[]> =>
-    (await page.locator('.panel:not([hidden]) .xterm-rows > div').allTextContents()).map((l) =>
-      l.replace(/\u00a0/g, ' ').trimEnd(),
-    );
-
-  async function waitForLine(page: Page, match: (line: string) => boolean): Promise<string> {
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      const line = (await terminalLines(page)).find(match);
-      if (line !== undefined) return line;
-      await page.waitForTimeout(100);
-    }
-    throw new Error(`No such line in the terminal:\n${(await terminalLines(page)).join('\n')}`);
-  }
-
-  async function sttySize(page: Page, marker: string): Promise<{ rows: number; cols: number }> {
-    // The marker keeps an earlier answer from matching.
-    await page.keyboard.type(`echo ${marker} $(stty size)\n`);
-    const line = await waitForLine(page, (l) => new RegExp(`^${marker} \\d+ \\d+$`).test(l));
-    const [, rows, cols] = line.split(' ').map(Number) as [number, number, number];
-    return { rows, cols };
-  }
 
   it(
     'opens a host, asks about its key, runs a command and follows a resize',
     async () => {
-      const { page, context, errors } = await openPage('light');
+      const { page, context, errors } = await app!.openPage();
       await page.getByRole('tab', { name: /Hosts/ }).waitFor();
       await page.locator('tr[data-host-row]', { hasText: 'box' }).first().dblclick();
 
@@ -168,11 +71,7 @@ describe.skipIf(tools.skip)(`terminal tabs in Chromium${tools.marker}`, () => {
         /^SHA256:[A-Za-z0-9+/]{43}$/,
       );
       await dialog.getByText('ssh-ed25519').waitFor();
-      await page.screenshot({ path: path.join(shotsDir, 'terminal-hostkey-light.png') });
-      await page.emulateMedia({ colorScheme: 'dark' });
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: path.join(shotsDir, 'terminal-hostkey-dark.png') });
-      await page.emulateMedia({ colorScheme: 'light' });
+      await shootLightAndDark(page, 'terminal-hostkey', 300);
       await dialog.getByRole('button', { name: 'Trust and remember' }).click();
       await dialog.waitFor({ state: 'detached' });
 
@@ -189,7 +88,7 @@ describe.skipIf(tools.skip)(`terminal tabs in Chromium${tools.marker}`, () => {
       const before = await sttySize(page, 'size1');
       expect(before.cols).toBeGreaterThan(60);
       expect(before.rows).toBeGreaterThan(15);
-      await page.screenshot({ path: path.join(shotsDir, 'terminal-light.png') });
+      await page.screenshot({ path: shotPath('terminal-light.png') });
 
       await page.setViewportSize({ width: 900, height: 560 });
       // The fit is debounced; the new size reaches the remote pty right after.
@@ -200,7 +99,7 @@ describe.skipIf(tools.skip)(`terminal tabs in Chromium${tools.marker}`, () => {
 
       await page.emulateMedia({ colorScheme: 'dark' });
       await page.waitForTimeout(200);
-      await page.screenshot({ path: path.join(shotsDir, 'terminal-dark.png') });
+      await page.screenshot({ path: shotPath('terminal-dark.png') });
 
       // The search bar (Ctrl+Shift+F) finds text in the scrollback.
       await page.locator('.panel:not([hidden]) .xterm').click();
@@ -208,7 +107,7 @@ describe.skipIf(tools.skip)(`terminal tabs in Chromium${tools.marker}`, () => {
       const find = page.getByRole('textbox', { name: 'Find in terminal' });
       await find.fill('hello');
       await page.getByText(/^\d+ of \d+$/).waitFor();
-      await page.screenshot({ path: path.join(shotsDir, 'terminal-search-dark.png') });
+      await page.screenshot({ path: shotPath('terminal-search-dark.png') });
       await find.press('Escape');
       await find.waitFor({ state: 'detached' });
 
@@ -223,7 +122,7 @@ describe.skipIf(tools.skip)(`terminal tabs in Chromium${tools.marker}`, () => {
       await page.keyboard.type('exit 3\n');
       await page.getByText('Session ended (exit 3)').waitFor();
       await page.locator('[data-testid="terminal-tab-state"][data-state="closed"]').waitFor();
-      await page.screenshot({ path: path.join(shotsDir, 'terminal-ended-dark.png') });
+      await page.screenshot({ path: shotPath('terminal-ended-dark.png') });
       await page.getByRole('button', { name: 'Reconnect' }).click();
       await page
         .locator('[data-testid="terminal-tab-state"][data-state="connected"]')
@@ -235,7 +134,7 @@ describe.skipIf(tools.skip)(`terminal tabs in Chromium${tools.marker}`, () => {
       await tab.waitFor({ state: 'detached' });
       await expect
         .poll(async () => {
-          const list = (await dispatch('terminal.list', {})) as {
+          const list = (await app!.dispatch('terminal.list', {})) as {
             terminals: { state: string }[];
           };
           return list.terminals.filter((t) => t.state !== 'closed').length;
@@ -250,7 +149,7 @@ describe.skipIf(tools.skip)(`terminal tabs in Chromium${tools.marker}`, () => {
   it(
     "adds, edits and removes a host, showing the core's field errors",
     async () => {
-      const { page, context, errors } = await openPage('light');
+      const { page, context, errors } = await app!.openPage();
       await page.getByRole('button', { name: 'Add host' }).click();
       const editor = page.getByRole('dialog', { name: 'Add a host' });
       await editor.getByLabel('Name', { exact: true }).fill('node 1');
@@ -265,11 +164,7 @@ describe.skipIf(tools.skip)(`terminal tabs in Chromium${tools.marker}`, () => {
       expect(await editor.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBe(
         'true',
       );
-      await page.screenshot({ path: path.join(shotsDir, 'host-editor-light.png') });
-      await page.emulateMedia({ colorScheme: 'dark' });
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: path.join(shotsDir, 'host-editor-dark.png') });
-      await page.emulateMedia({ colorScheme: 'light' });
+      await shootLightAndDark(page, 'host-editor', 300);
 
       await editor.getByLabel('Name', { exact: true }).fill('node1');
       await editor.getByRole('radio', { name: /Direct/ }).check();

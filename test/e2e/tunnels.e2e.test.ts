@@ -8,72 +8,37 @@
  * Screenshots go to test-results/e2e/.
  */
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebHost, type WebHost } from '../../src/main/web/server';
-import { startIdp, webClient, type Idp } from '../support/idp';
-import { startSshd, type SshdServer } from '../support/sshd';
-import { startTeleportEmulator, type TeleportEmulator } from '../support/teleport/emulator';
+import { freePort, startSshd, type SshdServer } from '../support/sshd';
 import { requireTools } from '../support/tools';
+import { startApp, type AppUnderTest } from './support/app';
+import { CHROMIUM } from './support/browser';
+import { shootLightAndDark } from './support/screenshots';
+import { startTeleportSite, type TeleportSite } from './support/teleportSite';
+import { browserStandIn } from './support/webHost';
 
-const tools = requireTools([
-  { name: 'chromium', path: '/usr/bin/chromium' },
-  'sshd',
-  'ssh-keygen',
-  'openssl',
-  'curl',
-]);
-const rendererDir = path.resolve('out/renderer');
-const shotsDir = path.resolve('test-results/e2e');
-const standIn = `node ${path.resolve('test/support/browser-stand-in.mjs')}`;
+const tools = requireTools([CHROMIUM, 'sshd', 'ssh-keygen', 'openssl', 'curl']);
 const run = promisify(execFile);
 const BODY = 'x'.repeat(200 * 1024);
 const NAME = 'Test SOCKS';
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe.skipIf(tools.skip)(`tunnels in Chromium${tools.marker}`, () => {
-  let dataDir = '';
-  let previousHome: string | undefined;
-  let previousBrowser: string | undefined;
-  let host: WebHost | undefined;
-  let browser: Browser | undefined;
-  let idp: Idp | undefined;
-  let proxy: TeleportEmulator | undefined;
+  let app: AppUnderTest | undefined;
+  let teleport: TeleportSite | undefined;
   let sshd: SshdServer | undefined;
   let web: http.Server | undefined;
   let webPort = 0;
 
-  const dispatch = async (command: string, payload: unknown): Promise<unknown> => {
-    const result = await host!.core.dispatcher.dispatch(command, payload);
-    if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
-    return result.result;
-  };
-
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-      throw new Error(
-        `${rendererDir}/index.html is missing: build the renderer first with "npm run build" (npm test does this).`,
-      );
-    }
-    fs.mkdirSync(shotsDir, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onehop-e2e-tunnels-'));
-    previousHome = process.env.ONEHOP_HOME;
-    previousBrowser = process.env.BROWSER;
-    process.env.ONEHOP_HOME = dataDir;
-    process.env.BROWSER = standIn;
+    app = await startApp({
+      name: 'tunnels',
+      chromium: tools.paths.chromium,
+      env: { BROWSER: browserStandIn },
+    });
 
     web = http.createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/plain' });
@@ -82,17 +47,8 @@ describe.skipIf(tools.skip)(`tunnels in Chromium${tools.marker}`, () => {
     await new Promise<void>((resolve) => web!.listen(0, '127.0.0.1', resolve));
     webPort = (web.address() as net.AddressInfo).port;
 
-    idp = await startIdp({ clients: [] });
-    const clientId = 'teleport-e2e-tunnels';
-    const clientSecret = 'secret-e2e-tunnels-0123456789';
-    proxy = await startTeleportEmulator({
-      version: '17.2.0',
-      suite: 'balanced-v1',
-      logins: ['root'],
-      idp: { issuer: idp.issuer, clientId, clientSecret },
-    });
-    await idp.registerClient(webClient(clientId, clientSecret, [proxy.oidcRedirectUri]));
-    const emulator = proxy;
+    teleport = await startTeleportSite({ logins: ['root'] });
+    const emulator = teleport.proxy;
     sshd = await startSshd({
       trustedUserCaKeys: [emulator.userCaPublicKey],
       authorizedKeysFile: 'none',
@@ -101,39 +57,22 @@ describe.skipIf(tools.skip)(`tunnels in Chromium${tools.marker}`, () => {
     // Learnt at sign-in: the proxy's SSH address is this sshd, the jump of every route.
     emulator.setSshPublicAddr(`127.0.0.1:${String(sshd.port)}`);
 
-    host = await startWebHost({ dataDir, rendererDir, version: '0.0.0-e2e', log: () => {} });
-    await dispatch('sites.addTeleport', { address: `127.0.0.1:${proxy.port}`, name: 'emu' });
-    await dispatch('signin.start', { site: 'emu' });
-
-    browser = await chromium.launch({
-      executablePath: tools.paths.chromium ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-      timeout: 20_000,
-    });
+    await app.dispatch('sites.addTeleport', { address: teleport.address, name: 'emu' });
+    await app.dispatch('signin.start', { site: 'emu' });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await app?.close();
     await sshd?.stop();
-    await proxy?.close();
-    await idp?.close();
+    await teleport?.close();
     await new Promise((resolve) => (web ? web.close(resolve) : resolve(undefined)));
-    if (previousHome === undefined) delete process.env.ONEHOP_HOME;
-    else process.env.ONEHOP_HOME = previousHome;
-    if (previousBrowser === undefined) delete process.env.BROWSER;
-    else process.env.BROWSER = previousBrowser;
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
 
+  /** Light and dark, each after 200 ms for the page to settle. */
   async function shoot(page: Page, name: string): Promise<void> {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.waitForTimeout(200);
-    await page.screenshot({ path: path.join(shotsDir, `${name}-light.png`) });
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForTimeout(200);
-    await page.screenshot({ path: path.join(shotsDir, `${name}-dark.png`) });
-    await page.emulateMedia({ colorScheme: 'light' });
+    await shootLightAndDark(page, name, 200);
   }
 
   const curl = (port: number) =>
@@ -149,15 +88,9 @@ describe.skipIf(tools.skip)(`tunnels in Chromium${tools.marker}`, () => {
 
   it('creates a SOCKS tunnel in the editor, fetches through it and sees the counters move', async () => {
     const socksPort = await freePort();
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 860 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    const { page, context, errors } = await app!.openPage({
+      viewport: { width: 1280, height: 860 },
     });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    await page.goto(host!.url);
 
     await page.locator('.nav-item', { hasText: 'Tunnels' }).click();
     await page.getByRole('button', { name: 'Add a tunnel…' }).click();
@@ -221,7 +154,7 @@ describe.skipIf(tools.skip)(`tunnels in Chromium${tools.marker}`, () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const takenPort = (taken.address() as net.AddressInfo).port;
     try {
-      await dispatch('tunnels.save', {
+      await app!.dispatch('tunnels.save', {
         profile: {
           name: 'ecFlow local',
           site: 'emu',
@@ -241,14 +174,14 @@ describe.skipIf(tools.skip)(`tunnels in Chromium${tools.marker}`, () => {
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
-    await dispatch('tunnels.remove', { name: 'ecFlow local' });
+    await app!.dispatch('tunnels.remove', { name: 'ecFlow local' });
 
     await card.getByRole('button', { name: `Stop ${NAME}` }).click();
     await page.locator(`[data-tunnel="${NAME}"][data-state="stopped"]`).waitFor();
     await expect(curl(socksPort)).rejects.toThrow();
 
     // Signed out: the tunnel listens but waits; "Sign in" on the card resumes it.
-    await dispatch('signin.signOut', { site: 'emu' });
+    await app!.dispatch('signin.signOut', { site: 'emu' });
     await card.getByRole('button', { name: `Start ${NAME}` }).click();
     await page
       .locator(`[data-tunnel="${NAME}"][data-state="waiting-for-sign-in"]`)
@@ -269,7 +202,9 @@ describe.skipIf(tools.skip)(`tunnels in Chromium${tools.marker}`, () => {
     await page.getByRole('dialog', { name: `Remove ${NAME}?` }).waitFor();
     await page.getByRole('button', { name: 'Remove tunnel', exact: true }).click();
     await card.waitFor({ state: 'detached' });
-    expect(((await dispatch('tunnels.status', {})) as { tunnels: unknown[] }).tunnels).toEqual([]);
+    expect(((await app!.dispatch('tunnels.status', {})) as { tunnels: unknown[] }).tunnels).toEqual(
+      [],
+    );
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);

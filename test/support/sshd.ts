@@ -237,6 +237,10 @@ function buildConfig(dir: string, port: number, options: SshdOptions, paths: Pat
     'X11Forwarding no',
     'PrintMotd no',
     'UseDNS no',
+    // Sessions get a HOME of their own: Debian's bash sources ~/.bashrc for commands run by
+    // sshd, and the test machine's root .bashrc (pyenv init, which can wait 60 s on a stale
+    // lock) must not decide whether a test passes. The working directory stays root's home.
+    `SetEnv HOME=${path.join(dir, 'home')}`,
     // Benchmarks open many connections at once; the default (10:30:100) drops some.
     'MaxStartups 100:30:200',
     'MaxSessions 100',
@@ -261,6 +265,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'onehop-sshd-'));
   try {
+    mkdirSync(path.join(dir, 'home'), { mode: 0o700 });
     const hostKey = await generateKey(dir, 'ssh_host_ed25519_key');
     const paths: Paths = { hostKey: hostKey.privateKeyPath, authorizedKeysFile: 'none' };
     if (options.hostCa) {

@@ -1,6 +1,4 @@
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -17,14 +15,11 @@ const exclude = ['**/node_modules/**', '**/out/**', '**/dist/**', '**/test-resul
 // on child processes (sshd, Chromium), so one worker per core keeps both cores busy.
 const workers = Math.max(2, os.availableParallelism());
 
-// Tests (and the onehop processes they start) must never write the developer's ~/.ssh or add
-// test certificates to their ssh-agent: every test runs with a throw-away HOME and no agent.
-const testHome = fs.mkdtempSync(path.join(os.tmpdir(), 'onehop-test-home-'));
-
 export default defineConfig({
   test: {
     pool: 'forks',
-    env: { HOME: testHome, SSH_AUTH_SOCK: '' },
+    // Each test file gets its own throw-away HOME and no ssh-agent (see the file).
+    setupFiles: ['test/support/isolatedHome.ts'],
     maxWorkers: workers,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },

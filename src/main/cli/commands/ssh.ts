@@ -5,8 +5,8 @@
  * scripts. Exit code: the remote one; 255 when the connection fails, as OpenSSH.
  */
 import type { ResolvedRoute } from '../../core/connections';
-import { openSessionChannel } from '../../core/connections';
-import { SshError, type Ssh2PtyChannel } from '../../core/ssh';
+import { openSessionChannel, type SessionChannel } from '../../core/connections';
+import { SshError } from '../../core/ssh';
 import { portFlag, UsageError, type CommandContext, type CommandSpec } from '../command';
 
 export const EXIT_SSH_FAILED = 255;
@@ -64,18 +64,13 @@ async function session(context: CommandContext): Promise<number> {
   }
 }
 
-function exitCodeOf(channel: Ssh2PtyChannel): Promise<number> {
-  return new Promise((resolve) => {
-    let code = EXIT_SSH_FAILED;
-    channel.on('exit', (status: number | null, signalName?: string) => {
-      // OpenSSH exits 255 when the remote command died of a signal; shells say 128+n.
-      code = status ?? (signalName ? EXIT_SSH_FAILED : 0);
-    });
-    channel.on('close', () => resolve(code));
-  });
+/** The remote exit code; 255 when the command died of a signal or sent none, as OpenSSH. */
+async function exitCodeOf(channel: SessionChannel): Promise<number> {
+  const { code } = await channel.exited;
+  return code ?? EXIT_SSH_FAILED;
 }
 
-async function runPlain(channel: Ssh2PtyChannel): Promise<number> {
+async function runPlain(channel: SessionChannel): Promise<number> {
   const done = exitCodeOf(channel);
   channel.pipe(process.stdout, { end: false });
   channel.stderr.pipe(process.stderr, { end: false });
@@ -90,7 +85,7 @@ async function runPlain(channel: Ssh2PtyChannel): Promise<number> {
   return code;
 }
 
-async function runInteractive(channel: Ssh2PtyChannel): Promise<number> {
+async function runInteractive(channel: SessionChannel): Promise<number> {
   const done = exitCodeOf(channel);
   const stdin = process.stdin;
   stdin.setRawMode(true);

@@ -20,4 +20,10 @@ export {
 export { HostKeyPrompts } from './hostKeyPrompts';
 export { KnownHostsStore, APP_KNOWN_HOSTS } from './knownHostsStore';
 export { dialTlsRouted, ALPN_PROXY_SSH } from './tlsRouting';
-export { openSessionChannel, type PtyRequest, type SessionRequest } from './session';
+export {
+  openSessionChannel,
+  type ExitStatus,
+  type PtyRequest,
+  type SessionChannel,
+  type SessionRequest,
+} from './session';

@@ -10,8 +10,8 @@ import type { TerminalInfo, TerminalState, TerminalTarget } from '../../../share
 import { isCertificateValidAt, parseCertificateLine } from '../credentials/sshKeys';
 import type { ConnectionPool, Lease } from '../connections/pool';
 import type { ResolvedRoute } from '../connections/route';
-import { openSessionChannel } from '../connections/session';
-import { SshError, type Ssh2PtyChannel } from '../ssh';
+import { openSessionChannel, type SessionChannel } from '../connections/session';
+import { SshError } from '../ssh';
 
 /** Pause the channel above this many unacknowledged characters; resume below the low mark. */
 export const HIGH_WATER_CHARS = 512 * 1024;
@@ -49,7 +49,7 @@ export class TerminalSession {
   #title: string;
   #site: string | null = null;
   #lease: Lease | undefined;
-  #channel: Ssh2PtyChannel | undefined;
+  #channel: SessionChannel | undefined;
   #decoder = new StringDecoder('utf8');
   #batch = '';
   #flushTimer: NodeJS.Timeout | undefined;
@@ -161,7 +161,7 @@ export class TerminalSession {
     if (this.#state !== 'closed') this.#set('closed', null, 'none');
   }
 
-  #attach(channel: Ssh2PtyChannel, lease: Lease, generation: number): void {
+  #attach(channel: SessionChannel, lease: Lease, generation: number): void {
     this.#channel = channel;
     this.#lease = lease;
     this.#decoder = new StringDecoder('utf8');
@@ -173,7 +173,7 @@ export class TerminalSession {
     };
     channel.on('data', onData);
     channel.stderr.on('data', onData);
-    channel.on('exit', (code: number | null) => {
+    void channel.exited.then(({ code }) => {
       if (current()) this.#exitCode = code;
     });
     channel.on('close', () => {

@@ -157,6 +157,41 @@ export class SocketSet {
   }
 }
 
+/**
+ * Bookkeeping every listener does for an accepted client: refused while closing, tracked for
+ * close(), counted active/total. Returns the (idempotent) release that ends its "active" count —
+ * called when its link finishes or the socket closes — or undefined when it was refused.
+ */
+export function admitClient(
+  client: net.Socket,
+  listener: {
+    closing: () => boolean;
+    sockets: SocketSet;
+    counters: ForwardCounters;
+    onActivity: () => void;
+  },
+): (() => void) | undefined {
+  if (listener.closing()) {
+    client.destroy();
+    return undefined;
+  }
+  const { counters, onActivity } = listener;
+  listener.sockets.add(client);
+  counters.activeConnections++;
+  counters.totalConnections++;
+  onActivity();
+  let counted = true;
+  const release = () => {
+    if (!counted) return;
+    counted = false;
+    counters.activeConnections--;
+    onActivity();
+  };
+  client.once('close', release);
+  client.on('error', () => client.destroy());
+  return release;
+}
+
 export class ListenError extends Error {
   override readonly name = 'ListenError';
   constructor(

@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import {
+  admitClient,
   CLIENT_SOCKET_BUFFER,
   closeServer,
   DEFAULT_DIAL_TIMEOUT_MS,
@@ -41,23 +42,13 @@ export async function startLocalForwardServer(
       highWaterMark: CLIENT_SOCKET_BUFFER,
     },
     (client) => {
-      if (closing) {
-        client.destroy();
-        return;
-      }
-      sockets.add(client);
-      counters.activeConnections++;
-      counters.totalConnections++;
-      onActivity();
-      let counted = true;
-      const release = () => {
-        if (!counted) return;
-        counted = false;
-        counters.activeConnections--;
-        onActivity();
-      };
-      client.once('close', release);
-      client.on('error', () => client.destroy());
+      const release = admitClient(client, {
+        closing: () => closing,
+        sockets,
+        counters,
+        onActivity,
+      });
+      if (!release) return;
       dialWithin(options.dial, options.targetHost, options.targetPort, dialMs).then(
         (remote) => {
           if (client.destroyed || closing) {

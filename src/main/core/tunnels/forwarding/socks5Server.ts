@@ -10,6 +10,7 @@
  */
 import net from 'node:net';
 import {
+  admitClient,
   CLIENT_SOCKET_BUFFER,
   closeServer,
   DEFAULT_DIAL_TIMEOUT_MS,
@@ -65,23 +66,13 @@ export async function startSocks5Server(options: Socks5ServerOptions): Promise<F
   const server = net.createServer(
     { allowHalfOpen: true, noDelay: true, highWaterMark: CLIENT_SOCKET_BUFFER },
     (client) => {
-      if (closing) {
-        client.destroy();
-        return;
-      }
-      sockets.add(client);
-      counters.activeConnections++;
-      counters.totalConnections++;
-      onActivity();
-      let counted = true;
-      const release = () => {
-        if (!counted) return;
-        counted = false;
-        counters.activeConnections--;
-        onActivity();
-      };
-      client.once('close', release);
-      client.on('error', () => client.destroy());
+      const release = admitClient(client, {
+        closing: () => closing,
+        sockets,
+        counters,
+        onActivity,
+      });
+      if (!release) return;
       client.setTimeout(handshakeMs, () => {
         client.destroy();
       });

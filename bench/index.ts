@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --quick] [--only=memory,connect,terminal,tunnels,socks,hold]`:
+ * `npm run bench [-- --quick] [--only=memory,connect,terminal,xterm,tunnels,socks,hold]`:
  * OneHop's core and OpenSSH side by side in one run on 127.0.0.1, with the targets of issues 4
  * and 5.
  *
  * The OneHop side runs in a forked process (bench/oneHopHost.ts), the byte source in another
  * (bench/source.ts); clients are the same for both sides (curl, a Node SOCKS client). Each
- * measurement: warm-up, then repetitions alternating between the two sides, median reported. */
+ * measurement: warm-up, then repetitions alternating between the two sides, median reported.
+ * `xterm` (bench/xterm.ts) drives the renderer in Chromium; it needs `npm run build` first. */
 import { execFile, fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -41,6 +42,7 @@ import {
 } from './report';
 import { PAYLOAD_BYTES, setUp, type BenchSetup } from './setup';
 import { connectRate, holdOpen } from './socksClient';
+import { xtermPhase } from './xterm';
 
 const execFileAsync = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -52,7 +54,9 @@ const RUN_LIMIT_MS = 15 * 60_000;
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const only = new Set(
-  onlyArg ? onlyArg.split(',') : ['memory', 'connect', 'terminal', 'tunnels', 'socks', 'hold'],
+  onlyArg
+    ? onlyArg.split(',')
+    : ['memory', 'connect', 'terminal', 'xterm', 'tunnels', 'socks', 'hold'],
 );
 
 const plan = quick
@@ -631,6 +635,7 @@ async function main(): Promise<void> {
     await phase('memory', () => memoryPhase(host, out));
     await phase('connect', () => connectPhase(setup, host, out));
     await phase('terminal', () => terminalPhase(setup, host, out));
+    await phase('xterm', () => xtermPhase(forkTs, out));
     if (only.has('tunnels') || only.has('socks') || only.has('hold')) source = await startSource();
     const src = source;
     if (src) {

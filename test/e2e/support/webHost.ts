@@ -6,10 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Core } from '../../../src/main/core';
 import { startWebHost } from '../../../src/main/web/server';
 
-const root = path.resolve(__dirname, '../../..');
+// import.meta.url, not __dirname: the bench (plain Node ESM through tsx) imports this too.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const rendererDir = path.join(root, 'out/renderer');
 
 /** A BROWSER for the core that follows the IdP's redirects and form posts, without a window. */

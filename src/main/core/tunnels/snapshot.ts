@@ -66,7 +66,13 @@ export function finalSnapshot(
   profile: TunnelProfile | undefined,
   launcher: LauncherRuntime | null,
 ): TunnelRuntime {
-  // The profile may have been edited since: show its forwards as they are now.
-  const forwards = profile ? profile.forwards.map((f) => forwardRuntime(f, null)) : final.forwards;
+  // The profile may have been edited since: show its forwards as they are now, keeping the
+  // totals of the last run for the forwards that did not change (a stop keeps its numbers).
+  const forwards = profile
+    ? profile.forwards.map((f) => {
+        const fresh = forwardRuntime(f, null);
+        return final.forwards.find((last) => last.label === fresh.label) ?? fresh;
+      })
+    : final.forwards;
   return { ...final, forwards, launcher };
 }

@@ -9,11 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  parsePrivateKey,
-  parsePublicKeyLine,
-  type SshPublicKey,
-} from '../../src/main/core/credentials/sshKeys';
+import { parsePublicKeyLine, type SshPublicKey } from '../../src/main/core/credentials/sshKeys';
 import {
   connectSsh,
   connectThroughJump,
@@ -23,14 +19,8 @@ import {
   type HostKeyPolicy,
   type SshCredentials,
 } from '../../src/main/core/ssh';
-import {
-  freePort,
-  generateKey,
-  signUserKey,
-  startSshd,
-  type KeyPair,
-  type SshdServer,
-} from '../support/sshd';
+import { freePort, generateKey, startSshd, type KeyPair, type SshdServer } from '../support/sshd';
+import { certificateCredentials } from '../support/sshSite';
 import { requireTools } from '../support/tools';
 
 const execFileAsync = promisify(execFile);
@@ -38,22 +28,12 @@ const tools = requireTools(['sshd', 'ssh-keygen']);
 const CERT_ONLY = 'HostKeyAlgorithms ssh-ed25519-cert-v01@openssh.com';
 
 /** The vault stores PKCS#8: hand the engine that, not ssh-keygen's OpenSSH file. */
-async function credentialsFor(
+function credentialsFor(
   key: KeyPair,
   validity?: string,
   ca: KeyPair = userCa,
 ): Promise<SshCredentials> {
-  const cert = await signUserKey({
-    ca,
-    publicKeyPath: key.publicKeyPath,
-    principals: ['root'],
-    ...(validity ? { validity } : {}),
-  });
-  const parsed = parsePrivateKey(readFileSync(key.privateKeyPath, 'utf8'));
-  return {
-    privateKeyPem: parsed.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    certificate: cert.certificate,
-  };
+  return certificateCredentials({ ca, key, ...(validity ? { validity } : {}) });
 }
 
 let userCa: KeyPair;

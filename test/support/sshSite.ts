@@ -18,6 +18,29 @@ import {
   type SshdServer,
 } from './sshd';
 
+/**
+ * Credentials as the vault keeps them (PKCS#8 key + certificate line) for `key`, certified by
+ * `ca` for `principals` (default root) — what the engine gets after a sign-in.
+ */
+export async function certificateCredentials(options: {
+  ca: KeyPair;
+  key: KeyPair;
+  principals?: string[];
+  validity?: string;
+}): Promise<{ privateKeyPem: string; certificate: string }> {
+  const cert = await signUserKey({
+    ca: options.ca,
+    publicKeyPath: options.key.publicKeyPath,
+    principals: options.principals ?? ['root'],
+    ...(options.validity ? { validity: options.validity } : {}),
+  });
+  const parsed = parsePrivateKey(readFileSync(options.key.privateKeyPath, 'utf8'));
+  return {
+    privateKeyPem: parsed.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    certificate: cert.certificate.trim(),
+  };
+}
+
 export const CERT_ONLY = 'HostKeyAlgorithms ssh-ed25519-cert-v01@openssh.com';
 
 export interface SshSite {
@@ -67,19 +90,17 @@ export async function startSshSite(options: { jump?: SshdOptions } = {}): Promis
         kind: 'teleport',
         async signIn() {
           const key = await generateKey(dir, `id_${String(++serial)}`);
-          const cert = await signUserKey({
+          const issuedKey = await certificateCredentials({
             ca: userCa,
-            publicKeyPath: key.publicKeyPath,
-            principals: issued.principals ?? ['root'],
+            key,
+            ...(issued.principals ? { principals: issued.principals } : {}),
             ...(issued.validity ? { validity: issued.validity } : {}),
           });
-          const parsed = parsePrivateKey(readFileSync(key.privateKeyPath, 'utf8'));
           return {
             credentials: {
               issuer: 'teleport',
               username: 'tester',
-              privateKeyPem: parsed.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-              certificate: cert.certificate.trim(),
+              ...issuedKey,
               hostSigners: [
                 { clusterName: 'test-cluster', checkingKeys: [hostCa.publicKey], tlsCerts: [] },
               ],

@@ -9,7 +9,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { parsePrivateKey, parsePublicKeyLine } from '../../src/main/core/credentials/sshKeys';
+import { parsePublicKeyLine } from '../../src/main/core/credentials/sshKeys';
 import {
   connectThroughJump,
   type HostKeyPolicy,
@@ -22,32 +22,18 @@ import {
   type ViaConnection,
 } from '../../src/main/core/tunnels';
 import type { Forward, TunnelProfile } from '../../src/shared/model/settings';
-import {
-  generateKey,
-  signUserKey,
-  startSshd,
-  type KeyPair,
-  type SshdServer,
-} from '../support/sshd';
+import { generateKey, startSshd, type KeyPair, type SshdServer } from '../support/sshd';
+
+import { certificateCredentials } from '../support/sshSite';
 
 export const SITE = 'lab';
 
-export async function credentialsFor(
+export function credentialsFor(
   ca: KeyPair,
   key: KeyPair,
   validity?: string,
 ): Promise<SshCredentials> {
-  const cert = await signUserKey({
-    ca,
-    publicKeyPath: key.publicKeyPath,
-    principals: ['root'],
-    ...(validity ? { validity } : {}),
-  });
-  const parsed = parsePrivateKey(readFileSync(key.privateKeyPath, 'utf8'));
-  return {
-    privateKeyPem: parsed.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    certificate: cert.certificate,
-  };
+  return certificateCredentials({ ca, key, ...(validity ? { validity } : {}) });
 }
 
 /** Connects through the jump to the profile's via host; records forwardOut targets. */

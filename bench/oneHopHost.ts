@@ -26,6 +26,7 @@ import type {
   MemorySample,
   Negotiated,
 } from './protocol';
+import { sampleMemory } from './memory';
 
 const HOST = '127.0.0.1';
 const PTY = { term: 'xterm-256color', cols: 200, rows: 50 };
@@ -90,21 +91,6 @@ async function withHandshakeLog<T>(
   }
 }
 
-function memory(): MemorySample {
-  // Two passes: the first frees objects whose finalisers release more.
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
-  const m = process.memoryUsage();
-  return {
-    rss: m.rss,
-    heapUsed: m.heapUsed,
-    heapTotal: m.heapTotal,
-    external: m.external,
-    arrayBuffers: m.arrayBuffers,
-  };
-}
-
 async function pooled(): Promise<SshConnection> {
   const config = required(init, 'The bench configuration');
   pooledTarget ??= await openThroughJump(required(jump, 'The jump'), targetOptions(config));
@@ -165,7 +151,7 @@ async function openShells(count: number, separate: boolean): Promise<MemorySampl
     const channel = await openShell((own ?? (await pooled())).client);
     shells.push({ channel, ...(own ? { own } : {}) });
   }
-  return memory();
+  return sampleMemory();
 }
 
 async function closeShells(): Promise<void> {
@@ -253,7 +239,7 @@ async function handle(request: HostRequest): Promise<unknown> {
       await closeShells();
       return null;
     case 'memory':
-      return memory();
+      return sampleMemory();
     case 'cpu': {
       const { user, system } = process.cpuUsage();
       return { ms: (user + system) / 1000 };

@@ -6,6 +6,7 @@
  */
 import { browserStandIn, startE2eHost, type E2eHost } from '../test/e2e/support/webHost';
 import type { MemorySample } from './protocol';
+import { sampleMemory } from './memory';
 
 export interface XtermHostOps {
   start: { args: Record<string, never>; result: { url: string; dataDir: string } };
@@ -29,21 +30,6 @@ function required(): E2eHost {
   return host;
 }
 
-function memory(): MemorySample {
-  // Two passes: the first frees objects whose finalisers release more.
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
-  const m = process.memoryUsage();
-  return {
-    rss: m.rss,
-    heapUsed: m.heapUsed,
-    heapTotal: m.heapTotal,
-    external: m.external,
-    arrayBuffers: m.arrayBuffers,
-  };
-}
-
 async function handle(request: XtermHostRequest): Promise<unknown> {
   switch (request.op) {
     case 'start':
@@ -54,7 +40,7 @@ async function handle(request: XtermHostRequest): Promise<unknown> {
       return required().dispatch(command, payload);
     }
     case 'memory':
-      return memory();
+      return sampleMemory();
     case 'shutdown':
       // close() also removes the data directory.
       await host?.close();

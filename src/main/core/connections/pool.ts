@@ -90,6 +90,17 @@ function lostThroughJump(
   ]);
 }
 
+/** What every hop of a route shares: the certificate, host key policy, keepalive, cancel. */
+function sharedHopOptions(route: ResolvedRoute, hostKeys: HostKeyPolicy, options: AcquireOptions) {
+  return {
+    credentials: route.credentials,
+    hostKeys,
+    keepaliveIntervalMs: route.keepaliveIntervalMs,
+    allowSha1Certificate: route.allowSha1Certificate,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+}
+
 function trustedCas(route: ResolvedRoute, log?: (message: string) => void): SshPublicKey[] {
   const keys: SshPublicKey[] = [];
   for (const signer of route.credentials.hostSigners ?? []) {
@@ -171,25 +182,55 @@ export class ConnectionPool {
       parent.refs++;
       this.#stopIdle(parent);
     }
-    const pending = (async () => {
+    return this.#add(key, site, parent, async () => {
       const policy = await this.#policy(route, options, parent ? 'target' : 'direct');
-      const common = {
+      const target = {
+        ...sharedHopOptions(route, policy, options),
         host: route.host,
         port: route.port,
         username: route.login,
-        credentials: route.credentials,
-        hostKeys: policy,
-        keepaliveIntervalMs: route.keepaliveIntervalMs,
-        allowSha1Certificate: route.allowSha1Certificate,
-        ...(options.signal ? { signal: options.signal } : {}),
       };
-      if (!parent)
-        return this.#remembered(
-          await this.#handshake(() => connectSsh({ ...common, hop: 'direct' })),
-        );
-      const jump = await parent.pending;
-      return this.#remembered(await this.#handshake(() => openThroughJump(jump, common)));
-    })();
+      if (!parent) return connectSsh({ ...target, hop: 'direct' });
+      return openThroughJump(await parent.pending, target);
+    });
+  }
+
+  #jumpEntry(route: ResolvedRoute, options: AcquireOptions): Entry {
+    const jump = route.jump!;
+    const site = route.site?.name ?? null;
+    const key = `jump|${site ?? ''}|${jump.login}@${jump.host}:${String(jump.port)}${jump.tlsRouting ? '|tls' : ''}`;
+    const existing = this.#entries.get(key);
+    if (existing) return existing;
+    return this.#add(key, site, undefined, async () => {
+      const policy = await this.#policy(route, options, 'jump');
+      const sock = jump.tlsRouting
+        ? await dialTlsRouted({
+            host: jump.host,
+            port: jump.port,
+            clusterCas: (route.credentials.hostSigners ?? []).flatMap((s) => s.tlsCerts),
+            ...(options.signal ? { signal: options.signal } : {}),
+          })
+        : undefined;
+      return connectSsh({
+        ...sharedHopOptions(route, policy, options),
+        host: jump.host,
+        port: jump.port,
+        username: jump.login,
+        hop: 'jump',
+        ...(sock ? { sock } : {}),
+      });
+    });
+  }
+
+  /** Registers a connection being opened: counted, remembered on success, tracked. */
+  #add(
+    key: string,
+    site: string | null,
+    parent: Entry | undefined,
+    open: () => Promise<SshConnection>,
+  ): Entry {
+    this.handshakes++;
+    const pending = open().then((connection) => this.#remembered(connection));
     const entry: Entry = {
       key,
       site,
@@ -201,55 +242,6 @@ export class ConnectionPool {
     };
     this.#track(entry);
     return entry;
-  }
-
-  #jumpEntry(route: ResolvedRoute, options: AcquireOptions): Entry {
-    const jump = route.jump!;
-    const site = route.site?.name ?? null;
-    const key = `jump|${site ?? ''}|${jump.login}@${jump.host}:${String(jump.port)}${jump.tlsRouting ? '|tls' : ''}`;
-    const existing = this.#entries.get(key);
-    if (existing) return existing;
-    const pending = (async () => {
-      const policy = await this.#policy(route, options, 'jump');
-      const sock = jump.tlsRouting
-        ? await dialTlsRouted({
-            host: jump.host,
-            port: jump.port,
-            clusterCas: (route.credentials.hostSigners ?? []).flatMap((s) => s.tlsCerts),
-            ...(options.signal ? { signal: options.signal } : {}),
-          })
-        : undefined;
-      const connect = () =>
-        connectSsh({
-          host: jump.host,
-          port: jump.port,
-          username: jump.login,
-          credentials: route.credentials,
-          hostKeys: policy,
-          keepaliveIntervalMs: route.keepaliveIntervalMs,
-          allowSha1Certificate: route.allowSha1Certificate,
-          hop: 'jump',
-          ...(sock ? { sock } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-      return this.#remembered(await this.#handshake(connect));
-    })();
-    const entry: Entry = {
-      key,
-      site,
-      pending,
-      connection: undefined,
-      refs: 0,
-      idleTimer: undefined,
-      parent: undefined,
-    };
-    this.#track(entry);
-    return entry;
-  }
-
-  #handshake(connect: () => Promise<SshConnection>): Promise<SshConnection> {
-    this.handshakes++;
-    return connect();
   }
 
   /** "Trust and remember": the key goes into OneHop's known_hosts once the login succeeded. */

@@ -185,8 +185,15 @@ export function createCore(options: CoreOptions): Core {
     followHandoff.follow(site, credentials);
   });
   // Hosts added or edited later belong in ~/.ssh/onehop/config too.
+  // Only sites and hosts shape the OpenSSH config: window moves and theme changes (ui) must not
+  // rewrite ~/.ssh files or re-add agent keys.
+  const handoffInputs = () => JSON.stringify([settings.get().sites, settings.get().hosts]);
+  let lastHandoffInputs = handoffInputs();
   const stopFollowingSettings = events.subscribe((message) => {
     if (message.event !== 'settings.changed') return;
+    const inputs = handoffInputs();
+    if (inputs === lastHandoffInputs) return;
+    lastHandoffInputs = inputs;
     for (const site of settings.get().sites) {
       if (site.handoff.enabled)
         followHandoff.refresh(site.name, () => signIn.credentials(site.name));

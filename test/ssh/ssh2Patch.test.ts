@@ -88,6 +88,17 @@ describe('ssh2 patch', () => {
     expect(loadSsh2().certHostKeys, NOT_PATCHED).toEqual(CERT_HOST_KEY_ALGORITHMS);
   });
 
+  it('tops the channel window up after three packets, as OpenSSH does (sender never stalls)', () => {
+    const channel = require('ssh2/lib/Channel.js') as {
+      MAX_WINDOW: number;
+      PACKET_SIZE: number;
+      WINDOW_THRESHOLD: number;
+    };
+    expect(channel.WINDOW_THRESHOLD, NOT_PATCHED).toBe(
+      channel.MAX_WINDOW - 3 * channel.PACKET_SIZE,
+    );
+  });
+
   it('refuses a certificate that does not certify the private key', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'onehop-ssh2-patch-'));
     try {

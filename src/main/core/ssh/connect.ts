@@ -3,6 +3,7 @@
  * ssh2 with the engine's host key policy, its own handshake timer (paused while the user is asked
  * about a host key) and plain-language errors.
  */
+import { connectTransportSocket } from './transportSocket';
 import type { Duplex } from 'node:stream';
 import {
   certificateMatchesKey,
@@ -299,7 +300,8 @@ export async function connectSsh(options: ConnectOptions): Promise<SshConnection
       ...(certAlgorithms.length > 0
         ? { algorithms: { serverHostKey: { prepend: certAlgorithms } } }
         : {}),
-      ...(options.sock ? { sock: options.sock } : { host: options.host, port: options.port }),
+      // Our own TCP socket for a direct hop (see transportSocket.ts); a jump channel otherwise.
+      sock: options.sock ?? connectTransportSocket(options.host, options.port),
     };
     startTimer();
     try {

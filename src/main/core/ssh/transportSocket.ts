@@ -1,0 +1,58 @@
+/**
+ * The TCP socket a direct SSH hop runs on, reading up to 256 KiB at a time into 2 MiB slabs
+ * instead of Node's fresh 64 KiB buffer per read (Node's `onread` option).
+ *
+ * Why: a full-speed tunnel (ssh2 receiving 32 KiB packets) then makes a quarter of the reads, and
+ * far fewer SSH packets straddle two reads (ssh2 copies each of those into a new buffer).
+ * Measured on -L direct, 200 MiB: 3.3 → 3.0 ms of OneHop CPU per MB. OpenSSH reads up to
+ * 256 KiB per call as well.
+ *
+ * A slab is never reused: each read takes the free tail of the current slab and the next read
+ * starts after it, so the views ssh2 hands out (it decrypts in place and forwards channel data as
+ * views of the read buffer) stay valid; a slab is freed by the GC once no view of it is left.
+ */
+import net from 'node:net';
+
+const SLAB_BYTES = 2 * 1024 * 1024;
+const MAX_READ_BYTES = 256 * 1024;
+
+export function connectTransportSocket(host: string, port: number): net.Socket {
+  let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  let used = 0;
+  // Data that arrives before ssh2 listens for it (it attaches its listener after the TCP connect
+  // and its crypto set-up) is kept and delivered, in order, when the first listener comes.
+  let early: Buffer[] | undefined = [];
+  const deliver = (chunk: Buffer) => {
+    if (early) early.push(chunk);
+    else socket.emit('data', chunk);
+  };
+  const socket = net.connect({
+    host,
+    port,
+    onread: {
+      buffer: () => {
+        if (SLAB_BYTES - used < MAX_READ_BYTES) {
+          slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+          used = 0;
+        }
+        return slab.subarray(used, used + MAX_READ_BYTES);
+      },
+      callback: (bytes: number, buffer: Uint8Array) => {
+        const chunk = Buffer.from(buffer.buffer, buffer.byteOffset, bytes);
+        used += bytes;
+        deliver(chunk);
+        return true;
+      },
+    },
+  });
+  socket.on('newListener', (event) => {
+    if (event !== 'data' || !early) return;
+    const queued = early;
+    early = undefined;
+    // After the listener is attached (newListener fires before).
+    queueMicrotask(() => {
+      for (const chunk of queued) socket.emit('data', chunk);
+    });
+  });
+  return socket;
+}

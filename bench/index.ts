@@ -6,9 +6,13 @@
  * The OneHop side runs in a forked process (bench/oneHopHost.ts), the byte source in another
  * (bench/source.ts); clients are the same for both sides (curl, a Node SOCKS client). Each
  * measurement: warm-up, then repetitions alternating between the two sides, median reported.
- * `xterm` (bench/xterm.ts) drives the renderer in Chromium; it needs `npm run build` first. */
+ * `xterm` (bench/xterm.ts) drives the renderer in Chromium; it needs `npm run build` first.
+ *
+ * For digging: BENCH_TUNNEL_CASES=L-direct,D-jump limits the tunnel phase; BENCH_PROFILE=<dir>
+ * writes a V8 CPU profile of each forked process; BENCH_NODE_FLAGS="--trace-gc …" passes Node/V8
+ * flags to them. */
 import { execFile, fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +80,16 @@ const children = new Set<ChildProcess>();
 
 function forkTs(file: string): ChildProcess {
   const child = fork(path.join(here, file), [], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    // BENCH_PROFILE=<dir> writes a V8 CPU profile of each forked process there (for digging).
+    execArgv: [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+        : []),
+      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.add(child);
@@ -129,6 +142,13 @@ class OneHopHost {
 
   async stop(): Promise<void> {
     await this.call('shutdown', {}, 10_000).catch(() => undefined);
+    // Let it exit by itself (a CPU profile is written at exit), bounded.
+    if (this.child.exitCode === null) {
+      await Promise.race([
+        new Promise((resolve) => this.child.once('exit', resolve)),
+        new Promise((resolve) => setTimeout(resolve, 5_000)),
+      ]);
+    }
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
   }
 }
@@ -191,6 +211,40 @@ interface Results {
 }
 
 /** Runs `run` and reports the CPU time (ms) one side's process(es) spent meanwhile. */
+/**
+ * CPU used so far by every sshd process on the machine (the bench's sshds are the only ones we
+ * can tell apart by timing: each side's transfers run alone). How a client reads and acknowledges
+ * changes how hard sshd works to send to it, so the tunnel rows show it.
+ */
+function sshdCpuMs(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(sshd)')) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(f[11]) + Number(f[12])) * 10;
+    } catch {
+      // The process ended between readdir and read.
+    }
+  }
+  return total;
+}
+
+/** sshd's CPU per MB while it serves each side (lower is better; a reference, no verdict). */
+function sshdRow(work: number, cpu: { onehop: number[]; openssh: number[] }): Row {
+  const o = median(cpu.onehop) / work;
+  const s = median(cpu.openssh) / work;
+  return {
+    label: '  sshd CPU ms per MB sent',
+    onehop: `to OneHop ${o.toFixed(2)}`,
+    openssh: `to OpenSSH ${s.toFixed(2)}`,
+    ratio: s / o,
+    reference: true,
+  };
+}
+
 async function withCpu<T>(
   run: () => Promise<T>,
   cpuMs: () => Promise<number>,
@@ -384,9 +438,14 @@ async function tunnelsPhase(
 ): Promise<void> {
   const { warmup, reps } = plan.stream;
   const raw: Record<string, unknown> = {};
+  // BENCH_TUNNEL_CASES=L-direct,D-jump runs only those (for digging into one case).
+  const cases = process.env.BENCH_TUNNEL_CASES
+    ? new Set(process.env.BENCH_TUNNEL_CASES.split(','))
+    : undefined;
   const url = (port: number) => `http://${HOST}:${String(port)}/bytes/${String(TUNNEL_BYTES)}`;
   for (const via of ['jump', 'direct'] as const) {
     for (const kind of ['L', 'D'] as const) {
+      if (cases && !cases.has(`${kind}-${via}`)) continue;
       const mine = await host.call('tunnelStart', {
         kind,
         via,
@@ -403,18 +462,28 @@ async function tunnelsPhase(
       const onehop: number[] = [];
       const openssh: number[] = [];
       const cpu = { onehop: [] as number[], openssh: [] as number[] };
+      const sshd = { onehop: [] as number[], openssh: [] as number[] };
       try {
         await repeat(warmup + reps, async (i) => {
-          const a = await withCpu(() => fetch(mine.port), oneHopCpu(host));
+          const a = await withCpu(
+            () => withCpu(() => fetch(mine.port), oneHopCpu(host)),
+            async () => Promise.resolve(sshdCpuMs()),
+          );
           const b = await withCpu(
-            () => fetch(theirs.port),
-            () => Promise.resolve(theirs.ssh.cpuMs()),
+            () =>
+              withCpu(
+                () => fetch(theirs.port),
+                () => Promise.resolve(theirs.ssh.cpuMs()),
+              ),
+            async () => Promise.resolve(sshdCpuMs()),
           );
           if (i >= warmup) {
-            onehop.push(a.value);
-            openssh.push(b.value);
-            cpu.onehop.push(a.cpuMs);
-            cpu.openssh.push(b.cpuMs);
+            onehop.push(a.value.value);
+            openssh.push(b.value.value);
+            cpu.onehop.push(a.value.cpuMs);
+            cpu.openssh.push(b.value.cpuMs);
+            sshd.onehop.push(a.cpuMs);
+            sshd.openssh.push(b.cpuMs);
           }
         });
       } finally {
@@ -431,11 +500,14 @@ async function tunnelsPhase(
         target: { kind: 'min', value: via === 'jump' ? 1.2 : 0.9 },
       });
       out.rows.push(perCpuRow(TUNNEL_BYTES / MB, cpu, 'MB', via === 'jump' ? 1.2 : 0.9));
+      out.rows.push(sshdRow(TUNNEL_BYTES / MB, sshd));
       raw[`${kind}-${via}`] = {
         onehopMBps: onehop,
         opensshMBps: openssh,
         onehopCpuMs: cpu.onehop,
         opensshCpuMs: cpu.openssh,
+        sshdCpuMsServingOneHop: sshd.onehop,
+        sshdCpuMsServingOpenSsh: sshd.openssh,
       };
     }
   }

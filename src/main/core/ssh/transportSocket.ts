@@ -47,6 +47,7 @@ export function connectTransportSocket(host: string, port: number): net.Socket {
       },
     },
   });
+  coalesceWrites(socket);
   socket.on('newListener', (event) => {
     if (event !== 'data' || !early) return;
     const queued = early;
@@ -57,4 +58,26 @@ export function connectTransportSocket(host: string, port: number): net.Socket {
     });
   });
   return socket;
+}
+
+/**
+ * ssh2 writes each SSH packet with its own socket.write, so one syscall (and one wake-up of sshd)
+ * per packet. Packets written in the same turn of the event loop (a channel open per SOCKS client
+ * in a burst, EOF + CLOSE, data + window adjust) now leave in one writev when the turn ends.
+ */
+function coalesceWrites(socket: net.Socket): void {
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  let corked = false;
+  const flush = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = (...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      setImmediate(flush);
+    }
+    return write(...args);
+  };
 }

@@ -5,7 +5,7 @@
  * against the system CAs and the cluster's TLS CAs, except for a proxy on this machine.
  */
 import tls from 'node:tls';
-import { SshError } from '../ssh';
+import { SshError, tuneTransportSocket } from '../ssh';
 import { isLoopbackHost } from '../signin/teleport/http';
 
 export const ALPN_PROXY_SSH = 'teleport-proxy-ssh';
@@ -74,6 +74,7 @@ export function dialTlsRouted(options: {
       }
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
+      tuneTransportSocket(socket);
       resolve(socket);
     });
   });

@@ -11,6 +11,7 @@ export {
   type SshConnection,
   type SshCredentials,
 } from './connect';
+export { tuneTransportSocket } from './transportSocket';
 export {
   connectThroughJump,
   openThroughJump,

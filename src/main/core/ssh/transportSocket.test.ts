@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectTransportSocket } from './transportSocket';
+import { connectTransportSocket, tuneTransportSocket } from './transportSocket';
 
 const servers: net.Server[] = [];
 
@@ -76,5 +76,25 @@ describe('SSH transport socket', () => {
     expect(Buffer.concat(received)).toEqual(
       Buffer.concat([1, 2, 3].map((fill) => Buffer.alloc(100, fill))),
     );
+  });
+
+  it('tunes a socket connected elsewhere (TLS routing) without starting its flow early', async () => {
+    const port = await serve((socket) => {
+      socket.resume(); // take what the client writes, so its close is seen
+      socket.write('SSH-2.0-OpenSSH_9.2\r\n');
+      setTimeout(() => socket.end('after'), 50);
+    });
+    const socket = net.connect(port, '127.0.0.1');
+    tuneTransportSocket(socket);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('a');
+    socket.write('b');
+    expect(socket.writableLength).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const chunks: string[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+    await ended(socket);
+    socket.destroy();
+    expect(chunks.join('')).toBe('SSH-2.0-OpenSSH_9.2\r\nafter');
   });
 });

@@ -61,6 +61,21 @@ export function connectTransportSocket(host: string, port: number): net.Socket {
 }
 
 /**
+ * The same write coalescing and minor-GC pacing for a socket someone else connected (a TLS socket
+ * to a Teleport proxy's multiplexed port): its reads are counted as they are emitted, without
+ * adding a 'data' listener that would start the flow before ssh2 listens.
+ */
+export function tuneTransportSocket(socket: net.Socket): void {
+  coalesceWrites(socket);
+  const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    const handled = emit(event, ...args);
+    if (event === 'data') noteTransportBytesRead((args[0] as Buffer).length);
+    return handled;
+  }) as typeof socket.emit;
+}
+
+/**
  * ssh2 writes each SSH packet with its own socket.write: one syscall, and one wake-up of sshd, per
  * packet. Here the packets one callback writes (EOF + CLOSE, data + window adjust, the packets of
  * a jump's inner connection) leave in one writev once it returns (process.nextTick). Waiting for

@@ -63,17 +63,6 @@ export function errorMessage(error: unknown): string {
 }
 
 /**
- * Destroys the remote stream. An ssh2 channel whose sending side already ended is only closed:
- * its destroy() would call end() again, and Node builds an ERR_STREAM_ALREADY_FINISHED error
- * (with a stack trace) for that — measurable per connection when SOCKS connections are brief.
- */
-function closeRemote(remote: Duplex): void {
-  const close = (remote as Partial<{ close: () => void }>).close;
-  if (remote.writableFinished && typeof close === 'function') close.call(remote);
-  else remote.destroy();
-}
-
-/**
  * Pipes `client` ↔ `remote` both ways. An end (EOF) on one side is passed on as an end, so
  * half-closed protocols work; once either side is gone the other is destroyed (after letting the
  * client's pending output flush), so no socket or channel is left open. `done` runs once.
@@ -92,7 +81,7 @@ export function link(
     finished = true;
     if (linger !== undefined) clearTimeout(linger);
     client.destroy();
-    closeRemote(remote);
+    remote.destroy(); // ssh2 (patched) closes the channel without re-ending it
     done();
   };
   client.on('data', (chunk: Buffer) => {

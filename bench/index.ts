@@ -44,7 +44,7 @@ import {
   verdict,
   type Row,
 } from './report';
-import { PAYLOAD_BYTES, setUp, type BenchSetup } from './setup';
+import { addTlsRoutedJump, PAYLOAD_BYTES, setUp, type BenchSetup } from './setup';
 import { connectRate, holdOpen } from './socksClient';
 import { xtermPhase } from './xterm';
 
@@ -78,8 +78,9 @@ const SOCKS_CONCURRENCY = 50;
 
 const children = new Set<ChildProcess>();
 
-function forkTs(file: string): ChildProcess {
-  const child = fork(path.join(here, file), [], {
+function forkTs(file: string, args: string[] = [], env?: NodeJS.ProcessEnv): ChildProcess {
+  const child = fork(path.join(here, file), args, {
+    ...(env ? { env: { ...process.env, ...env } } : {}),
     // BENCH_PROFILE=<dir> writes a V8 CPU profile of each forked process there (for digging).
     execArgv: [
       '--expose-gc',
@@ -419,7 +420,7 @@ async function memoryPhase(host: OneHopHost, out: Results): Promise<void> {
 
 async function withOpenSshForward(
   setup: BenchSetup,
-  via: 'jump' | 'direct',
+  via: 'jump' | 'jump-tls' | 'direct',
   forward: (port: number) => string[],
 ): Promise<{ port: number; ssh: LongRunning }> {
   const port = await freePort();
@@ -428,6 +429,33 @@ async function withOpenSshForward(
     () => portOpen(port),
   );
   return { port, ssh };
+}
+
+const TUNNEL_LABEL = {
+  jump: 'through jump',
+  'jump-tls': 'through jump, TLS routing',
+  direct: 'direct',
+} as const;
+
+let tlsJumpPort: number | undefined;
+
+/** Starts the TLS-routing stand-in in front of the jump (once) and tells ssh_config about it. */
+async function tlsRoutedJump(setup: BenchSetup): Promise<number> {
+  if (tlsJumpPort !== undefined) return tlsJumpPort;
+  const child = forkTs('tlsTerminator.ts', [String(setup.openssh.jumpPort)], {
+    BENCH_TLS_KEY: setup.tls.keyPath,
+    BENCH_TLS_CERT: setup.tls.certPath,
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('The TLS stand-in did not start.')), 20_000);
+    child.once('message', (message: { port: number }) => {
+      clearTimeout(timer);
+      resolve(message.port);
+    });
+  });
+  addTlsRoutedJump(setup, port);
+  tlsJumpPort = port;
+  return port;
 }
 
 async function tunnelsPhase(
@@ -443,14 +471,23 @@ async function tunnelsPhase(
     ? new Set(process.env.BENCH_TUNNEL_CASES.split(','))
     : undefined;
   const url = (port: number) => `http://${HOST}:${String(port)}/bytes/${String(TUNNEL_BYTES)}`;
-  for (const via of ['jump', 'direct'] as const) {
-    for (const kind of ['L', 'D'] as const) {
+  const all = [
+    ['L', 'jump'],
+    ['D', 'jump'],
+    ['L', 'direct'],
+    ['D', 'direct'],
+    ['L', 'jump-tls'],
+  ] as const;
+  for (const [kind, via] of all) {
+    {
       if (cases && !cases.has(`${kind}-${via}`)) continue;
+      const tlsPort = via === 'jump-tls' ? await tlsRoutedJump(setup) : undefined;
       const mine = await host.call('tunnelStart', {
         kind,
         via,
         targetHost: HOST,
         targetPort: source.httpPort,
+        ...(tlsPort === undefined ? {} : { tlsPort }),
       });
       const theirs = await withOpenSshForward(setup, via, (port) =>
         kind === 'L'
@@ -492,14 +529,17 @@ async function tunnelsPhase(
       }
       const o = median(onehop);
       const s = median(openssh);
+      const target = via === 'direct' ? 0.9 : 1.2;
       out.rows.push({
-        label: `-${kind} ${via === 'jump' ? 'through jump' : 'direct'}, 200 MiB`,
+        label: `-${kind} ${TUNNEL_LABEL[via]}, 200 MiB`,
         onehop: `OneHop ${rate(o, 'MB/s')}`,
         openssh: `OpenSSH ${rate(s, 'MB/s')}`,
         ratio: o / s,
-        target: { kind: 'min', value: via === 'jump' ? 1.2 : 0.9 },
+        target: { kind: 'min', value: target },
+        // The issue's targets do not cover TLS routing; OpenSSH's side there is openssl s_client.
+        ...(via === 'jump-tls' ? { reference: true } : {}),
       });
-      out.rows.push(perCpuRow(TUNNEL_BYTES / MB, cpu, 'MB', via === 'jump' ? 1.2 : 0.9));
+      out.rows.push(perCpuRow(TUNNEL_BYTES / MB, cpu, 'MB', target));
       out.rows.push(sshdRow(TUNNEL_BYTES / MB, sshd));
       raw[`${kind}-${via}`] = {
         onehopMBps: onehop,

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
+import { dialTlsRouted } from '../src/main/core/connections/tlsRouting';
 import { parsePublicKeyLine } from '../src/main/core/credentials/sshKeys';
 import {
   connectSsh,
@@ -35,6 +36,9 @@ let init: HostInit | undefined;
 let jump: SshConnection | undefined;
 let pooledTarget: SshConnection | undefined;
 let directTarget: SshConnection | undefined;
+/** The jump reached through the TLS-routing stand-in, and the target through it. */
+let tlsJump: SshConnection | undefined;
+let tlsTarget: SshConnection | undefined;
 let tunnel: ForwardServer | undefined;
 const shells: { channel: Ssh2Channel; own?: SshConnection }[] = [];
 
@@ -175,6 +179,15 @@ async function tunnelStart(args: HostOps['tunnelStart']['args']): Promise<{ port
   let via: SshConnection;
   if (args.via === 'jump') {
     via = await pooled();
+  } else if (args.via === 'jump-tls') {
+    tlsJump ??= await connectSsh({
+      ...targetOptions(config),
+      port: config.jumpPort,
+      hop: 'jump',
+      sock: await dialTlsRouted({ host: HOST, port: required(args.tlsPort, 'The TLS port') }),
+    });
+    tlsTarget ??= await openThroughJump(tlsJump, targetOptions(config));
+    via = tlsTarget;
   } else {
     directTarget ??= await connectSsh(targetOptions(config));
     via = directTarget;
@@ -254,6 +267,8 @@ async function handle(request: HostRequest): Promise<unknown> {
       await tunnel?.close();
       await closeShells();
       await directTarget?.close();
+      await tlsTarget?.close();
+      await tlsJump?.close();
       await pooledTarget?.close();
       await jump?.close();
       setTimeout(() => process.exit(0), 50);

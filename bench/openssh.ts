@@ -12,6 +12,8 @@ export const CIPHER = 'aes128-gcm@openssh.com';
 /** What ssh2 negotiates with OpenSSH; OpenSSH's own first choice (sntrup761x25519) costs more. */
 export const KEX = 'curve25519-sha256';
 export const JUMP_ALIAS = 'onehop-bench-jump';
+/** The jump reached through the TLS-routing stand-in (bench/tlsTerminator.ts). */
+export const TLS_JUMP_ALIAS = 'onehop-bench-jump-tls';
 const HOST = '127.0.0.1';
 
 export interface OpenSshConfig {
@@ -25,7 +27,7 @@ export interface OpenSshConfig {
 }
 
 export interface SshArgOptions {
-  via: 'jump' | 'jump-master' | 'direct';
+  via: 'jump' | 'jump-master' | 'jump-tls' | 'direct';
   tty?: boolean;
   /** Options before the destination (for example `-N -L …`). */
   options?: string[];
@@ -37,6 +39,7 @@ export function sshArgs(config: OpenSshConfig, o: SshArgOptions): string[] {
   args.push('-c', CIPHER);
   if (o.via === 'jump') args.push('-J', `root@${HOST}:${String(config.jumpPort)}`);
   if (o.via === 'jump-master') args.push('-J', JUMP_ALIAS);
+  if (o.via === 'jump-tls') args.push('-J', TLS_JUMP_ALIAS);
   args.push('-p', String(config.targetPort));
   if (o.tty) args.push('-tt');
   args.push(...(o.options ?? []), `root@${HOST}`, ...(o.command ?? []));

@@ -44,7 +44,14 @@ export interface HostOps {
   /** CPU time this process used so far (user + system), in ms. */
   cpu: { args: Record<string, never>; result: { ms: number } };
   tunnelStart: {
-    args: { kind: 'L' | 'D'; via: 'jump' | 'direct'; targetHost: string; targetPort: number };
+    args: {
+      kind: 'L' | 'D';
+      via: 'jump' | 'jump-tls' | 'direct';
+      targetHost: string;
+      targetPort: number;
+      /** For 'jump-tls': the TLS-routing stand-in's port in front of the jump. */
+      tlsPort?: number;
+    };
     result: { port: number };
   };
   tunnelStop: { args: Record<string, never>; result: null };

@@ -13,11 +13,12 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { parsePrivateKey } from '../src/main/core/credentials/sshKeys';
 import { generateKey, signUserKey, startSshd, type SshdServer } from '../test/support/sshd';
-import { CIPHER, JUMP_ALIAS, KEX, type OpenSshConfig } from './openssh';
+import { CIPHER, JUMP_ALIAS, KEX, TLS_JUMP_ALIAS, type OpenSshConfig } from './openssh';
 import type { HostInit } from './protocol';
 
 export const PAYLOAD_BYTES = 100 * 1024 * 1024;
@@ -33,7 +34,26 @@ export interface BenchSetup {
   payloadPath: string;
   /** Lines in the payload (a pty turns each \n into \r\n). */
   payloadLines: number;
+  /** Self-signed key and certificate (PEM files) for the TLS-routing stand-in. */
+  tls: { keyPath: string; certPath: string };
   stop(): Promise<void>;
+}
+
+/**
+ * Lets `ssh -J ${TLS_JUMP_ALIAS}` reach the jump through the TLS-routing stand-in, the way OpenSSH
+ * users reach a Teleport proxy in TLS routing mode without tsh: `openssl s_client` with the ALPN
+ * protocol as ProxyCommand.
+ */
+export function addTlsRoutedJump(setup: BenchSetup, tlsPort: number): void {
+  const block = [
+    `Host ${TLS_JUMP_ALIAS}`,
+    '  HostName 127.0.0.1',
+    `  Port ${String(tlsPort)}`,
+    '  ProxyCommand openssl s_client -quiet -verify_quiet -alpn teleport-proxy-ssh -connect %h:%p',
+  ].join('\n');
+  for (const file of [setup.openssh.configPath, setup.openssh.controlConfigPath]) {
+    writeFileSync(file, `${readFileSync(file, 'utf8')}${block}\n`);
+  }
 }
 
 function writePayload(file: string): number {
@@ -122,6 +142,28 @@ export async function setUp(): Promise<BenchSetup> {
     writeFileSync(configPath, sshConfig(dir, false, jump.port));
     writeFileSync(controlConfigPath, sshConfig(dir, true, jump.port));
 
+    const tls = { keyPath: path.join(dir, 'tls.key'), certPath: path.join(dir, 'tls.crt') };
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        tls.keyPath,
+        '-out',
+        tls.certPath,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     const payloadPath = path.join(dir, 'payload.txt');
     const payloadLines = writePayload(payloadPath);
     const parsed = parsePrivateKey(readFileSync(userKey.privateKeyPath, 'utf8'));
@@ -145,6 +187,7 @@ export async function setUp(): Promise<BenchSetup> {
       },
       payloadPath,
       payloadLines,
+      tls,
       stop: async () => {
         await Promise.all(servers.map((server) => server.stop()));
         rmSync(dir, { recursive: true, force: true });

@@ -44,6 +44,7 @@ import {
   verdict,
   type Row,
 } from './report';
+import { createWebTls } from '../test/support/teleport/webTls';
 import { addTlsRoutedJump, PAYLOAD_BYTES, setUp, type BenchSetup } from './setup';
 import { connectRate, holdOpen } from './socksClient';
 import { xtermPhase } from './xterm';
@@ -99,6 +100,8 @@ function forkTs(file: string, args: string[] = [], env?: NodeJS.ProcessEnv): Chi
 }
 
 function stopChildren(): void {
+  tlsDispose?.();
+  tlsDispose = undefined;
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   children.clear();
   stopAllSsh();
@@ -438,13 +441,16 @@ const TUNNEL_LABEL = {
 } as const;
 
 let tlsJumpPort: number | undefined;
+let tlsDispose: (() => void) | undefined;
 
 /** Starts the TLS-routing stand-in in front of the jump (once) and tells ssh_config about it. */
 async function tlsRoutedJump(setup: BenchSetup): Promise<number> {
   if (tlsJumpPort !== undefined) return tlsJumpPort;
+  const webTls = await createWebTls();
+  tlsDispose = () => webTls.dispose();
   const child = forkTs('tlsTerminator.ts', [String(setup.openssh.jumpPort)], {
-    BENCH_TLS_KEY: setup.tls.keyPath,
-    BENCH_TLS_CERT: setup.tls.certPath,
+    BENCH_TLS_KEY: webTls.key,
+    BENCH_TLS_CERT: webTls.cert,
   });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('The TLS stand-in did not start.')), 20_000);

@@ -13,7 +13,6 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { parsePrivateKey } from '../src/main/core/credentials/sshKeys';
@@ -34,8 +33,6 @@ export interface BenchSetup {
   payloadPath: string;
   /** Lines in the payload (a pty turns each \n into \r\n). */
   payloadLines: number;
-  /** Self-signed key and certificate (PEM files) for the TLS-routing stand-in. */
-  tls: { keyPath: string; certPath: string };
   stop(): Promise<void>;
 }
 
@@ -142,28 +139,6 @@ export async function setUp(): Promise<BenchSetup> {
     writeFileSync(configPath, sshConfig(dir, false, jump.port));
     writeFileSync(controlConfigPath, sshConfig(dir, true, jump.port));
 
-    const tls = { keyPath: path.join(dir, 'tls.key'), certPath: path.join(dir, 'tls.crt') };
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        tls.keyPath,
-        '-out',
-        tls.certPath,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
     const payloadPath = path.join(dir, 'payload.txt');
     const payloadLines = writePayload(payloadPath);
     const parsed = parsePrivateKey(readFileSync(userKey.privateKeyPath, 'utf8'));
@@ -187,7 +162,6 @@ export async function setUp(): Promise<BenchSetup> {
       },
       payloadPath,
       payloadLines,
-      tls,
       stop: async () => {
         await Promise.all(servers.map((server) => server.stop()));
         rmSync(dir, { recursive: true, force: true });

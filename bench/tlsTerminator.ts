@@ -2,10 +2,9 @@
  * A stand-in for a Teleport proxy with TLS routing, in its own process: TLS on a port, ALPN
  * `teleport-proxy-ssh`, then plain TCP to the jump sshd. Both sides of the bench reach the jump
  * through it: OneHop with its TLS routing dialer, OpenSSH with `openssl s_client` as ProxyCommand.
- * Argument: the jump port; environment: BENCH_TLS_KEY / BENCH_TLS_CERT (PEM paths).
+ * Argument: the jump port; environment: BENCH_TLS_KEY / BENCH_TLS_CERT (PEM).
  * Reports `{ port }` once listening.
  */
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 
@@ -14,8 +13,8 @@ const jumpPort = Number(process.argv[2]);
 
 const server = tls.createServer(
   {
-    key: readFileSync(process.env.BENCH_TLS_KEY ?? ''),
-    cert: readFileSync(process.env.BENCH_TLS_CERT ?? ''),
+    key: process.env.BENCH_TLS_KEY,
+    cert: process.env.BENCH_TLS_CERT,
     ALPNProtocols: ['teleport-proxy-ssh'],
   },
   (client) => {

@@ -3,7 +3,6 @@
  * ssh2 with the engine's host key policy, its own handshake timer (paused while the user is asked
  * about a host key) and plain-language errors.
  */
-import { connectTransportSocket } from './transportSocket';
 import type { Duplex } from 'node:stream';
 import {
   certificateMatchesKey,
@@ -22,6 +21,7 @@ import {
   type Ssh2Client,
   type Ssh2ConnectConfig,
 } from './ssh2';
+import { connectTransportSocket } from './transportSocket';
 
 export interface SshCredentials {
   /** PKCS#8 (as the vault stores it), PKCS#1/SEC1 or OpenSSH PEM. */

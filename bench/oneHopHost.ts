@@ -11,6 +11,7 @@ import {
   connectSsh,
   openThroughJump,
   ssh2NativeCryptoAvailable,
+  type ConnectOptions,
   type HostKeyPolicy,
   type SshConnection,
   type SshCredentials,
@@ -64,6 +65,11 @@ function targetOptions(config: HostInit): TargetOptions {
     hostKeys: policy(config),
     readyTimeoutMs: 20_000,
   };
+}
+
+/** The jump hop: the same login, CA and key as the target, on the jump's port. */
+function jumpOptions(config: HostInit): ConnectOptions {
+  return { ...targetOptions(config), port: config.jumpPort, hop: 'jump' };
 }
 
 /** Records ssh2's 'handshake' events (negotiated algorithms) while `run` connects. */
@@ -181,9 +187,7 @@ async function tunnelStart(args: HostOps['tunnelStart']['args']): Promise<{ port
     via = await pooled();
   } else if (args.via === 'jump-tls') {
     tlsJump ??= await connectSsh({
-      ...targetOptions(config),
-      port: config.jumpPort,
-      hop: 'jump',
+      ...jumpOptions(config),
       sock: await dialTlsRouted({ host: HOST, port: required(args.tlsPort, 'The TLS port') }),
     });
     tlsTarget ??= await openThroughJump(tlsJump, targetOptions(config));
@@ -227,11 +231,7 @@ async function handle(request: HostRequest): Promise<unknown> {
       const config = request.args as HostInit;
       init = config;
       const { negotiated } = await withHandshakeLog(async () => {
-        jump = await connectSsh({
-          ...targetOptions(config),
-          port: config.jumpPort,
-          hop: 'jump',
-        });
+        jump = await connectSsh(jumpOptions(config));
         await pooled();
       });
       return { native: ssh2NativeCryptoAvailable(), negotiated };

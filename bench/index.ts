@@ -35,6 +35,7 @@ import type { HostOp, HostOps, HostReply, MemorySample } from './protocol';
 import {
   deltaMib,
   formatTable,
+  pairedRange,
   MB,
   mbps,
   median,
@@ -258,6 +259,11 @@ async function withCpu<T>(
   return { value, cpuMs: (await cpuMs()) - before };
 }
 
+function withRange(onehop: readonly number[], openssh: readonly number[]): Pick<Row, 'range'> {
+  const range = pairedRange(onehop, openssh);
+  return range ? { range } : {};
+}
+
 function oneHopCpu(host: OneHopHost): () => Promise<number> {
   return async () => (await host.call('cpu', {})).ms;
 }
@@ -281,6 +287,8 @@ function perCpuRow(
     onehop: `OneHop ${rate(o, '')}`.trimEnd(),
     openssh: `OpenSSH ${rate(s, '')}`.trimEnd(),
     ratio: o / s,
+    // Work per CPU: OneHop's ratio in run i is OpenSSH's CPU time over OneHop's.
+    ...withRange(cpu.openssh, cpu.onehop),
     target: { kind: 'min', value: target },
     reference: true,
   };
@@ -541,6 +549,7 @@ async function tunnelsPhase(
         onehop: `OneHop ${rate(o, 'MB/s')}`,
         openssh: `OpenSSH ${rate(s, 'MB/s')}`,
         ratio: o / s,
+        ...withRange(onehop, openssh),
         target: { kind: 'min', value: target },
         // The issue's targets do not cover TLS routing; OpenSSH's side there is openssl s_client.
         ...(via === 'jump-tls' ? { reference: true } : {}),
@@ -625,6 +634,7 @@ async function socksRatePhase(
       onehop: `OneHop ${rate(o, '/s')}`,
       openssh: `OpenSSH -D ${rate(s, '/s')}`,
       ratio: o / s,
+      ...withRange(rates[key].onehop, rates[key].openssh),
       target: { kind: 'min', value: 1.0 },
     });
     out.rows.push(perCpuRow(key === 'seq' ? seq : conc, cpu[key], 'CONNECTs', 1.0));

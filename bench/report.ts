@@ -9,6 +9,20 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
+/**
+ * The lowest and highest OneHop/OpenSSH ratio over repetitions that ran back to back (OneHop's
+ * i-th run against OpenSSH's i-th): on a shared VM single runs swing, and a verdict near its
+ * target is only as firm as this range.
+ */
+export function pairedRange(
+  onehop: readonly number[],
+  openssh: readonly number[],
+): [number, number] | undefined {
+  const ratios = onehop.map((o, i) => o / (openssh[i] ?? Number.NaN)).filter(Number.isFinite);
+  if (ratios.length < 2) return undefined;
+  return [Math.min(...ratios), Math.max(...ratios)];
+}
+
 export const MB = 1e6;
 
 export function mbps(bytes: number, ms: number): number {
@@ -27,6 +41,8 @@ export interface Row {
   openssh?: string;
   /** OneHop / OpenSSH, in the unit of the row. */
   ratio?: number;
+  /** Lowest and highest ratio of the paired repetitions (see pairedRange). */
+  range?: [number, number];
   target?: Target;
   /** `reference`: printed with the target for context, not a verdict of the bench. */
   reference?: boolean;
@@ -49,7 +65,8 @@ export function formatTable(rows: readonly Row[]): string {
       const parts = [row.label.padEnd(labelW), row.onehop.padEnd(onehopW)];
       parts.push((row.openssh ?? '').padEnd(opensshW));
       if (row.ratio !== undefined) {
-        parts.push(`ratio ${row.ratio.toFixed(2)}`.padEnd(11));
+        const range = row.range ? ` [${row.range[0].toFixed(2)}–${row.range[1].toFixed(2)}]` : '';
+        parts.push(`ratio ${row.ratio.toFixed(2)}${range}`.padEnd(23));
         if (row.target) {
           const sign = row.target.kind === 'max' ? '≤' : '≥';
           parts.push(`(target ${sign} ${String(row.target.value)})`);

@@ -1,18 +1,18 @@
 /**
  * The TCP socket a direct SSH hop runs on, reading up to 128 KiB at a time into 512 KiB slabs
  * (Node's `onread` option) instead of a fresh 64 KiB buffer per read, pacing minor GCs by the
- * bytes read (youngGenerationPacer.ts), and sending the packets of one callback in one write.
+ * bytes read (trafficGcTuning.ts), and sending the packets of one callback in one write.
  *
  * Why slabs: a full-speed tunnel (ssh2 receiving 32 KiB packets) makes half the reads, and fewer
  * SSH packets straddle two reads (ssh2 copies each of those into a new buffer); a slab that dies
- * young is freed by the next minor GC. Measured together with the pacer on `-L` direct.
+ * young is freed by the next minor GC. Measured together with the GC tuning on `-L` direct.
  *
  * A slab is never reused: each read takes the free tail of the current slab and the next read
  * starts after it, so the views ssh2 hands out (it decrypts in place and forwards channel data as
  * views of the read buffer) stay valid; a slab is freed by the GC once no view of it is left.
  */
 import net from 'node:net';
-import { noteTransportBytesRead } from './youngGenerationPacer';
+import { noteTransportBytesRead } from './trafficGcTuning';
 
 const SLAB_BYTES = 512 * 1024;
 const MAX_READ_BYTES = 128 * 1024;
@@ -61,7 +61,7 @@ export function connectTransportSocket(host: string, port: number): net.Socket {
 }
 
 /**
- * The same write coalescing and minor-GC pacing for a socket someone else connected (a TLS socket
+ * The same write coalescing and GC tuning for a socket someone else connected (a TLS socket
  * to a Teleport proxy's multiplexed port): its reads are counted as they are emitted, without
  * adding a 'data' listener that would start the flow before ssh2 listens.
  */

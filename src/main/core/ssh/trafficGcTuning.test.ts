@@ -7,7 +7,9 @@ async function minorGcsDuring(run: () => void): Promise<number> {
   let minors = 0;
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const kind = (entry.detail as { kind?: number } | undefined)?.kind;
+      // A 'gc' entry's detail says which collector ran (not in Node's PerformanceEntry type).
+      const { detail } = entry as unknown as { detail?: { kind?: number } };
+      const kind = detail?.kind;
       if (kind === constants.NODE_PERFORMANCE_GC_MINOR) minors++;
     }
   });

@@ -3,8 +3,9 @@
  * OneHop's core and OpenSSH side by side in one run on 127.0.0.1, with the targets of issues 4
  * and 5.
  *
- * The OneHop side runs in a forked process (bench/oneHopHost.ts), the byte source in another
- * (bench/source.ts); clients are the same for both sides (curl, a Node SOCKS client). Each
+ * The OneHop side runs in a forked process (bench/oneHopHost.ts, bundled first: see
+ * buildOneHopHost), the byte source in another (bench/source.ts); clients are the same for both
+ * sides (curl, a Node SOCKS client). Each
  * measurement: warm-up, then repetitions alternating between the two sides, median reported.
  * `xterm` (bench/xterm.ts) drives the renderer in Chromium; it needs `npm run build` first.
  *
@@ -12,6 +13,7 @@
  * writes a V8 CPU profile of each forked process; BENCH_NODE_FLAGS="--trace-gc …" passes Node/V8
  * flags to them. */
 import { execFile, fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,13 +83,17 @@ const SOCKS_CONCURRENCY = 50;
 const children = new Set<ChildProcess>();
 
 function forkTs(file: string, args: string[] = [], env?: NodeJS.ProcessEnv): ChildProcess {
-  const child = fork(path.join(here, file), args, {
+  return forkScript(path.join(here, file), args, env);
+}
+
+/** Forks a bench process: TypeScript through tsx, a built `.mjs` as it is. */
+function forkScript(script: string, args: string[] = [], env?: NodeJS.ProcessEnv): ChildProcess {
+  const child = fork(script, args, {
     ...(env ? { env: { ...process.env, ...env } } : {}),
     // BENCH_PROFILE=<dir> writes a V8 CPU profile of each forked process there (for digging).
     execArgv: [
       '--expose-gc',
-      '--import',
-      'tsx',
+      ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []),
       ...(process.env.BENCH_PROFILE
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
         : []),
@@ -108,9 +114,39 @@ function stopChildren(): void {
   stopAllSsh();
 }
 
+/**
+ * Bundles bench/oneHopHost.ts and the core it imports into out/bench/ (dependencies stay in
+ * node_modules), as electron-vite bundles the core into the desktop app's main process. Running
+ * the sources through tsx instead would measure tsx's transform: it keeps function names by
+ * wrapping every function expression in a `__name()` call (Object.defineProperty on each closure
+ * created), which cost ~5–10% of OneHop's CPU per SOCKS CONNECT (the per-connection handlers).
+ */
+async function buildOneHopHost(): Promise<string> {
+  const outfile = path.join(here, '..', 'out', 'bench', 'oneHopHost.mjs');
+  await build({
+    entryPoints: [path.join(here, 'oneHopHost.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+let oneHopHostScript: string | undefined;
+
+function builtHostScript(): string {
+  if (oneHopHostScript === undefined) throw new Error('The OneHop host is not built yet.');
+  return oneHopHostScript;
+}
+
 /** The OneHop side: a fresh process with the core's engine, driven over IPC. */
 class OneHopHost {
-  private readonly child = forkTs('oneHopHost.ts');
+  private readonly child = forkScript(builtHostScript());
   private nextId = 1;
   private readonly pending = new Map<number, (reply: HostReply) => void>();
 
@@ -706,6 +742,7 @@ async function main(): Promise<void> {
   limit.unref();
   // `ssh -V` prints to stderr.
   const openSshVersion = spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim() || 'unknown';
+  oneHopHostScript = await buildOneHopHost();
   const setup = await setUp();
   const stopOnSignal = () => {
     stopChildren();

@@ -38,8 +38,8 @@ type MinorGc = () => void;
 let collect: MinorGc | null | undefined;
 let sinceLast = 0;
 
-function tuneOnce(): MinorGc | null {
-  if (collect !== undefined) return collect;
+/** Sets the tuning up once, from the first bytes read; `collect` says it has run. */
+function tune(): void {
   try {
     setFlagsFromString(`--heap-growing-percent=${String(OLD_GENERATION_GROWING_PERCENT)}`);
   } catch {
@@ -55,12 +55,11 @@ function tuneOnce(): MinorGc | null {
   } catch {
     collect = null;
   }
-  return collect;
 }
 
 /** Counts bytes read from an SSH transport; every 4 MB runs a minor GC. */
 export function noteTransportBytesRead(bytes: number): void {
-  if (collect === undefined) tuneOnce();
+  if (collect === undefined) tune();
   sinceLast += bytes;
   if (sinceLast < MINOR_GC_INTERVAL_BYTES) return;
   sinceLast = 0;

@@ -5,8 +5,8 @@
  *
  * The OneHop side runs in a forked process (bench/oneHopHost.ts, bundled first: see
  * buildOneHopHost), the byte source in another (bench/source.ts); clients are the same for both
- * sides (curl, a Node SOCKS client). Each
- * measurement: warm-up, then repetitions alternating between the two sides, median reported.
+ * sides (curl, a Node SOCKS client). Each measurement: warm-up, then repetitions alternating
+ * between the two sides, median reported.
  * `xterm` (bench/xterm.ts) drives the renderer in Chromium; it needs `npm run build` first.
  *
  * For digging: BENCH_TUNNEL_CASES=L-direct,D-jump limits the tunnel phase; BENCH_PROFILE=<dir>
@@ -58,6 +58,8 @@ const HOST = '127.0.0.1';
 const TUNNEL_BYTES = 200 * 1024 * 1024;
 const HOLD_COUNT = 1000;
 const RUN_LIMIT_MS = 15 * 60_000;
+/** Where buildOneHopHost() writes the OneHop host. */
+const ONEHOP_HOST_BUNDLE = path.join(here, '..', 'out', 'bench', 'oneHopHost.mjs');
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
@@ -121,11 +123,10 @@ function stopChildren(): void {
  * wrapping every function expression in a `__name()` call (Object.defineProperty on each closure
  * created), which cost ~5–10% of OneHop's CPU per SOCKS CONNECT (the per-connection handlers).
  */
-async function buildOneHopHost(): Promise<string> {
-  const outfile = path.join(here, '..', 'out', 'bench', 'oneHopHost.mjs');
+async function buildOneHopHost(): Promise<void> {
   await build({
     entryPoints: [path.join(here, 'oneHopHost.ts')],
-    outfile,
+    outfile: ONEHOP_HOST_BUNDLE,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -134,19 +135,11 @@ async function buildOneHopHost(): Promise<string> {
     sourcemap: true,
     logLevel: 'warning',
   });
-  return outfile;
-}
-
-let oneHopHostScript: string | undefined;
-
-function builtHostScript(): string {
-  if (oneHopHostScript === undefined) throw new Error('The OneHop host is not built yet.');
-  return oneHopHostScript;
 }
 
 /** The OneHop side: a fresh process with the core's engine, driven over IPC. */
 class OneHopHost {
-  private readonly child = forkScript(builtHostScript());
+  private readonly child = forkScript(ONEHOP_HOST_BUNDLE);
   private nextId = 1;
   private readonly pending = new Map<number, (reply: HostReply) => void>();
 
@@ -742,7 +735,7 @@ async function main(): Promise<void> {
   limit.unref();
   // `ssh -V` prints to stderr.
   const openSshVersion = spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim() || 'unknown';
-  oneHopHostScript = await buildOneHopHost();
+  await buildOneHopHost();
   const setup = await setUp();
   const stopOnSignal = () => {
     stopChildren();

@@ -14,7 +14,7 @@
  * flags to them. */
 import { execFile, fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,7 @@ import {
   runSsh,
   sshArgs,
   startSsh,
+  sshdCpuMs,
   stopAllSsh,
   type LongRunning,
 } from './openssh';
@@ -244,28 +245,6 @@ interface Results {
   raw: Record<string, unknown>;
 }
 
-/** Runs `run` and reports the CPU time (ms) one side's process(es) spent meanwhile. */
-/**
- * CPU used so far by every sshd process on the machine (the bench's sshds are the only ones we
- * can tell apart by timing: each side's transfers run alone). How a client reads and acknowledges
- * changes how hard sshd works to send to it, so the tunnel rows show it.
- */
-function sshdCpuMs(): number {
-  let total = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(sshd)')) continue;
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(f[11]) + Number(f[12])) * 10;
-    } catch {
-      // The process ended between readdir and read.
-    }
-  }
-  return total;
-}
-
 /** sshd's CPU per MB while it serves each side (lower is better; a reference, no verdict). */
 function sshdRow(work: number, cpu: { onehop: number[]; openssh: number[] }): Row {
   const o = median(cpu.onehop) / work;
@@ -279,6 +258,7 @@ function sshdRow(work: number, cpu: { onehop: number[]; openssh: number[] }): Ro
   };
 }
 
+/** Runs `run` and reports the CPU time (ms) one side's process(es) spent meanwhile. */
 async function withCpu<T>(
   run: () => Promise<T>,
   cpuMs: () => Promise<number>,
@@ -292,6 +272,9 @@ function withRange(onehop: readonly number[], openssh: readonly number[]): Pick<
   const range = pairedRange(onehop, openssh);
   return range ? { range } : {};
 }
+
+/** CPU of the bench's sshds (see sshdCpuMs), in withCpu's form. */
+const sshdCpu = () => Promise.resolve(sshdCpuMs());
 
 function oneHopCpu(host: OneHopHost): () => Promise<number> {
   return async () => (await host.call('cpu', {})).ms;
@@ -522,78 +505,73 @@ async function tunnelsPhase(
     ['L', 'jump-tls'],
   ] as const;
   for (const [kind, via] of all) {
-    {
-      if (cases && !cases.has(`${kind}-${via}`)) continue;
-      const tlsPort = via === 'jump-tls' ? await tlsRoutedJump(setup) : undefined;
-      const mine = await host.call('tunnelStart', {
-        kind,
-        via,
-        targetHost: HOST,
-        targetPort: source.httpPort,
-        ...(tlsPort === undefined ? {} : { tlsPort }),
+    if (cases && !cases.has(`${kind}-${via}`)) continue;
+    const tlsPort = via === 'jump-tls' ? await tlsRoutedJump(setup) : undefined;
+    const mine = await host.call('tunnelStart', {
+      kind,
+      via,
+      targetHost: HOST,
+      targetPort: source.httpPort,
+      ...(tlsPort === undefined ? {} : { tlsPort }),
+    });
+    const theirs = await withOpenSshForward(setup, via, (port) =>
+      kind === 'L'
+        ? ['-L', `${HOST}:${String(port)}:${HOST}:${String(source.httpPort)}`]
+        : ['-D', `${HOST}:${String(port)}`],
+    );
+    const fetch = (port: number) =>
+      kind === 'L' ? curl(url(port)) : curl(url(source.httpPort), port);
+    const onehop: number[] = [];
+    const openssh: number[] = [];
+    const cpu = { onehop: [] as number[], openssh: [] as number[] };
+    const sshd = { onehop: [] as number[], openssh: [] as number[] };
+    try {
+      await repeat(warmup + reps, async (i) => {
+        const a = await withCpu(() => withCpu(() => fetch(mine.port), oneHopCpu(host)), sshdCpu);
+        const b = await withCpu(
+          () =>
+            withCpu(
+              () => fetch(theirs.port),
+              () => Promise.resolve(theirs.ssh.cpuMs()),
+            ),
+          sshdCpu,
+        );
+        if (i >= warmup) {
+          onehop.push(a.value.value);
+          openssh.push(b.value.value);
+          cpu.onehop.push(a.value.cpuMs);
+          cpu.openssh.push(b.value.cpuMs);
+          sshd.onehop.push(a.cpuMs);
+          sshd.openssh.push(b.cpuMs);
+        }
       });
-      const theirs = await withOpenSshForward(setup, via, (port) =>
-        kind === 'L'
-          ? ['-L', `${HOST}:${String(port)}:${HOST}:${String(source.httpPort)}`]
-          : ['-D', `${HOST}:${String(port)}`],
-      );
-      const fetch = (port: number) =>
-        kind === 'L' ? curl(url(port)) : curl(url(source.httpPort), port);
-      const onehop: number[] = [];
-      const openssh: number[] = [];
-      const cpu = { onehop: [] as number[], openssh: [] as number[] };
-      const sshd = { onehop: [] as number[], openssh: [] as number[] };
-      try {
-        await repeat(warmup + reps, async (i) => {
-          const a = await withCpu(
-            () => withCpu(() => fetch(mine.port), oneHopCpu(host)),
-            async () => Promise.resolve(sshdCpuMs()),
-          );
-          const b = await withCpu(
-            () =>
-              withCpu(
-                () => fetch(theirs.port),
-                () => Promise.resolve(theirs.ssh.cpuMs()),
-              ),
-            async () => Promise.resolve(sshdCpuMs()),
-          );
-          if (i >= warmup) {
-            onehop.push(a.value.value);
-            openssh.push(b.value.value);
-            cpu.onehop.push(a.value.cpuMs);
-            cpu.openssh.push(b.value.cpuMs);
-            sshd.onehop.push(a.cpuMs);
-            sshd.openssh.push(b.cpuMs);
-          }
-        });
-      } finally {
-        await theirs.ssh.stop();
-        await host.call('tunnelStop', {});
-      }
-      const o = median(onehop);
-      const s = median(openssh);
-      const target = via === 'direct' ? 0.9 : 1.2;
-      out.rows.push({
-        label: `-${kind} ${TUNNEL_LABEL[via]}, 200 MiB`,
-        onehop: `OneHop ${rate(o, 'MB/s')}`,
-        openssh: `OpenSSH ${rate(s, 'MB/s')}`,
-        ratio: o / s,
-        ...withRange(onehop, openssh),
-        target: { kind: 'min', value: target },
-        // The issue's targets do not cover TLS routing; OpenSSH's side there is openssl s_client.
-        ...(via === 'jump-tls' ? { reference: true } : {}),
-      });
-      out.rows.push(perCpuRow(TUNNEL_BYTES / MB, cpu, 'MB', target));
-      out.rows.push(sshdRow(TUNNEL_BYTES / MB, sshd));
-      raw[`${kind}-${via}`] = {
-        onehopMBps: onehop,
-        opensshMBps: openssh,
-        onehopCpuMs: cpu.onehop,
-        opensshCpuMs: cpu.openssh,
-        sshdCpuMsServingOneHop: sshd.onehop,
-        sshdCpuMsServingOpenSsh: sshd.openssh,
-      };
+    } finally {
+      await theirs.ssh.stop();
+      await host.call('tunnelStop', {});
     }
+    const o = median(onehop);
+    const s = median(openssh);
+    const target = via === 'direct' ? 0.9 : 1.2;
+    out.rows.push({
+      label: `-${kind} ${TUNNEL_LABEL[via]}, 200 MiB`,
+      onehop: `OneHop ${rate(o, 'MB/s')}`,
+      openssh: `OpenSSH ${rate(s, 'MB/s')}`,
+      ratio: o / s,
+      ...withRange(onehop, openssh),
+      target: { kind: 'min', value: target },
+      // The issue's targets do not cover TLS routing; OpenSSH's side there is openssl s_client.
+      ...(via === 'jump-tls' ? { reference: true } : {}),
+    });
+    out.rows.push(perCpuRow(TUNNEL_BYTES / MB, cpu, 'MB', target));
+    out.rows.push(sshdRow(TUNNEL_BYTES / MB, sshd));
+    raw[`${kind}-${via}`] = {
+      onehopMBps: onehop,
+      opensshMBps: openssh,
+      onehopCpuMs: cpu.onehop,
+      opensshCpuMs: cpu.openssh,
+      sshdCpuMsServingOneHop: sshd.onehop,
+      sshdCpuMsServingOpenSsh: sshd.openssh,
+    };
   }
 
   out.raw.tunnels = raw;

@@ -4,7 +4,7 @@
  * long-running forwards and a ControlMaster on the jump, and their memory from /proc.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 
@@ -208,6 +208,30 @@ function cpuMsOf(pid: number): number {
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return 0;
+  }
+}
+
+/**
+ * CPU used so far by every sshd process on the machine (the bench's sshds are the only ones we
+ * can tell apart by timing: each side's transfers run alone). How a client reads and acknowledges
+ * changes how hard sshd works to send to it, so the tunnel rows show it.
+ */
+export function sshdCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (commandOf(pid) === 'sshd') total += cpuMsOf(pid);
+  }
+  return total;
+}
+
+/** The command name of a process (/proc/<pid>/comm); '' once it has ended. */
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${String(pid)}/comm`, 'utf8').trim();
+  } catch {
+    return '';
   }
 }
 
